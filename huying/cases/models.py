@@ -1,0 +1,172 @@
+"""The case (诉求/工单) and its audit trail (CaseEvent)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huying.cases.workflow import ACTIVE, Status
+from huying.catalog.models import Category, RequestType, Tier
+from huying.org.models import Unit
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("网上报事")
+    QR = "qr", _("扫码报事")
+    BUSINESS = "business", _("企业诉求")
+    HOTLINE = "hotline", _("12345热线")
+    PATROL = "patrol", _("网格巡查")
+    VISIT = "visit", _("入户走访")
+    FORUM = "forum", _("座谈征集")
+    UPSTREAM = "upstream", _("上级派单")
+    OPINION = "opinion", _("舆情监测")
+    EMERGENCY = "emergency", _("一键紧急呼叫")
+    IMPORT = "import", _("历史导入")
+    API = "api", _("系统接口")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    EMERGENCY = "emergency", _("特急")
+
+
+class Case(models.Model):
+    number = models.CharField(_("工单编号"), max_length=32, unique=True)
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    request_type = models.ForeignKey(RequestType, verbose_name=_("诉求类型"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        Category, verbose_name=_("诉求分类"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("诉求内容"))
+    urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
+
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    grid = models.ForeignKey(Unit, verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    community = models.ForeignKey(Unit, verbose_name=_("社区"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(Unit, verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    district = models.ForeignKey(Unit, verbose_name=_("区"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    # Path of the deepest known place unit: the territorial scope this case belongs to.
+    place_path = models.CharField(max_length=255, blank=True, db_index=True)
+
+    reporter_name = models.CharField(_("诉求人"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("联系电话"), max_length=30, blank=True, db_index=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+
+    tier = models.ForeignKey(Tier, verbose_name=_("响应分级"), null=True, blank=True, on_delete=models.PROTECT)
+    current_unit = models.ForeignKey(Unit, verbose_name=_("当前承办单位"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="current_cases")
+    status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("响应时限"), null=True, blank=True)
+    completion_due_at = models.DateTimeField(_("办结时限"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    result = models.TextField(_("办理结果"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    merged_into = models.ForeignKey("self", verbose_name=_("并入工单"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_cases")
+    # Extension asked for and not yet decided (延期申请).
+    extension_until = models.DateTimeField(_("申请延期至"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    # Optimistic lock: every service bumps it; a write based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("诉求工单")
+        verbose_name_plural = _("诉求工单")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["current_unit", "status"], name="case_unit_status"),
+            models.Index(fields=["status", "created_at"], name="case_status_created"),
+            # The deadline columns that timers poll, indexed only while the case is still being worked.
+            models.Index(fields=["response_due_at"], name="case_response_due_open",
+                         condition=models.Q(status__in=ACTIVE)),
+            models.Index(fields=["completion_due_at"], name="case_completion_due_open",
+                         condition=models.Q(status__in=ACTIVE)),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO = "co", _("协办")
+    SUMMONED = "summoned", _("吹哨报到")
+
+
+class CaseAssignment(models.Model):
+    """A unit working on a case beside the current unit: co-handler (协办) or summoned department (报到)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("角色"), max_length=20, choices=AssignmentRole.choices)
+    due_at = models.DateTimeField(_("报到时限"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    report = models.TextField(_("报到情况"), blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("协同单位")
+        verbose_name_plural = _("协同单位")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "unit", "role"], name="assignment_unique"),
+        ]
+
+
+class CaseEvent(models.Model):
+    """One line of a case's audit trail: who did what, when, from which status to which. Never changed."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("动作"), max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text=_("派往/上报/吹哨的目标单位"))
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("工单事件")
+        verbose_name_plural = _("工单事件")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="event_case_time")]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("case events are append-only")
+
+
+class EventAttachment(models.Model):
+    """A photo or file attached to an event (a note, a result)."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    name = models.CharField(max_length=200, blank=True)
+
+
+class CaseNumberCounter(models.Model):
+    """Per-day sequence behind the public case number (HY20261122000123)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)

@@ -1,0 +1,83 @@
+"""What every case service shares: the transition check, the optimistic lock and the audit event."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huying.cases.models import Case, CaseEvent, EventAttachment
+from huying.cases.workflow import Status, transition_target
+from huying.lib.errors import Forbidden, InvalidInput, NotAllowed, VersionConflict
+from huying.org.models import SUPERVISING_ROLES, Role, Unit, User
+
+DISPATCHING_ROLES = {Role.OPERATOR, Role.STREET_DISPATCHER, *SUPERVISING_ROLES}
+
+
+def is_supervisor(user: User) -> bool:
+    return user.is_superuser or user.role in SUPERVISING_ROLES
+
+
+def is_handler(user: User, case: Case) -> bool:
+    """The user works in the unit the case currently sits with."""
+    return user.unit_id is not None and user.unit_id == case.current_unit_id
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise Forbidden(message)
+
+
+def require_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(_("请填写%(field)s") % {"field": _(FIELD_LABELS.get(field, field))}, field=field)
+    return value
+
+
+FIELD_LABELS = {"reason": "原因", "result": "办理结果", "note": "说明", "report": "报到情况"}
+
+
+def case_apply(
+    *,
+    case: Case,
+    action: str,
+    by: User | None,
+    version: int | None = None,
+    note: str = "",
+    unit: Unit | None = None,
+    data: dict[str, Any] | None = None,
+    attachments: Iterable = (),
+    target: str | None = None,
+    **changes: Any,
+) -> CaseEvent:
+    """Move `case` by `action` (as the workflow table allows), save `changes`, write the event.
+
+    Must run inside a transaction. `version`, when the caller read the case earlier, must still be current.
+    """
+    to_status = target or transition_target(action, case.status)
+    if to_status is None:
+        raise NotAllowed(
+            _("当前状态“%(status)s”下不能执行此操作") % {"status": Status(case.status).label},
+            code="transition_not_allowed",
+        )
+    expected = case.version if version is None else version
+    now = timezone.now()
+    # Conditional update = optimistic lock: a concurrent writer bumped the version and we match 0 rows.
+    updated = Case.objects.filter(pk=case.pk, version=expected).update(
+        status=to_status, version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        raise VersionConflict(_("工单已被他人修改，请刷新后重试"))
+    from_status = case.status
+    for field, value in changes.items():
+        setattr(case, field, value)
+    case.status, case.version, case.updated_at = to_status, expected + 1, now
+    event = CaseEvent.objects.create(
+        case=case, action=action, actor=by, actor_unit=getattr(by, "unit", None), from_status=from_status,
+        to_status=to_status, unit=unit, note=note, data=data or {}, created_at=now,
+    )
+    for upload in attachments:
+        EventAttachment.objects.create(event=event, file=upload, name=getattr(upload, "name", ""))
+    return event

@@ -1,0 +1,61 @@
+"""The case workflow as a table: statuses, and which action may move a case from which status to which.
+
+Every service in `services.py` asks `transition_check` before it writes; nothing else changes a status.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    DISPATCHED = "dispatched", _("已派单")
+    ACCEPTED = "accepted", _("已签收")
+    IN_PROGRESS = "in_progress", _("处置中")
+    SUMMONED = "summoned", _("吹哨中")
+    EXTENSION_REQUESTED = "extension_requested", _("延期申请中")
+    RETURNED = "returned", _("已退单")
+    ESCALATED = "escalated", _("已上报")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已归档")
+    REOPENED = "reopened", _("重办")
+    MERGED = "merged", _("已并单")
+    INVALID = "invalid", _("无效")
+
+
+S = Status
+OPEN_WORK = (S.ACCEPTED, S.IN_PROGRESS)
+PRE_ACCEPT = (S.RECEIVED, S.DISPATCHED, S.RETURNED, S.ESCALATED, S.REOPENED)
+ACTIVE = (*PRE_ACCEPT, *OPEN_WORK, S.SUMMONED, S.EXTENSION_REQUESTED)
+TERMINAL = (S.CLOSED, S.MERGED, S.INVALID)
+
+# action → (statuses it may start from, status it leads to). `None` as target keeps the status.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "dispatch": ((S.RECEIVED, S.RETURNED, S.ESCALATED, S.REOPENED, S.DISPATCHED, *OPEN_WORK), S.DISPATCHED),
+    "accept": ((S.DISPATCHED, S.ESCALATED, S.REOPENED), S.ACCEPTED),
+    "start": ((S.ACCEPTED,), S.IN_PROGRESS),
+    "return": ((S.DISPATCHED,), S.RETURNED),
+    "escalate": ((S.DISPATCHED, *OPEN_WORK), S.ESCALATED),
+    "summon": (OPEN_WORK, S.SUMMONED),
+    "report_back": ((S.SUMMONED,), None),
+    "request_extension": (OPEN_WORK, S.EXTENSION_REQUESTED),
+    "decide_extension": ((S.EXTENSION_REQUESTED,), S.IN_PROGRESS),
+    "add_note": (ACTIVE + (S.RESOLVED,), None),
+    "resolve": ((S.RECEIVED, *OPEN_WORK), S.RESOLVED),
+    "close": ((S.RESOLVED,), S.CLOSED),
+    "reopen": ((S.RESOLVED, S.CLOSED), S.REOPENED),
+    "merge": (ACTIVE, S.MERGED),
+    "invalidate": (ACTIVE, S.INVALID),
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action for action, (sources, _target) in TRANSITIONS.items() if status in sources]
+
+
+def transition_target(action: str, status: str) -> str | None:
+    """The status `action` leads to from `status`, or None when the table does not allow it."""
+    sources, target = TRANSITIONS[action]
+    if status not in sources:
+        return None
+    return target or status

@@ -1,0 +1,107 @@
+"""The organisation tree (组织架构) and the staff who work in it."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区")
+    STREET = "street", _("街道")
+    COMMUNITY = "community", _("社区")
+    GRID = "grid", _("网格")
+    COMMAND_CENTRE = "command_centre", _("指挥中心")
+    DEPARTMENT = "department", _("职能部门")
+    UTILITY = "utility", _("公用事业单位")
+    PROPERTY = "property", _("物业公司")
+    COBUILDING = "cobuilding", _("共建单位")
+
+
+# The territorial ladder a case climbs when a unit escalates (上报).
+TERRITORIAL_LEVELS = [UnitKind.GRID, UnitKind.COMMUNITY, UnitKind.STREET, UnitKind.DISTRICT, UnitKind.CITY]
+
+
+class Unit(models.Model):
+    """One node of the tree: a territory (city…grid) or a unit attached to one (department, utility…)."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of ids, "/1/4/17/": subtree scoping becomes one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+    # Grid boundaries as GeoJSON Polygon/MultiPolygon coordinates (WGS-84 lon/lat).
+    boundary = models.JSONField(_("边界"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+            self.path = path
+            if old:  # a moved unit carries its subtree along
+                for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
+
+    @property
+    def is_territorial(self) -> bool:
+        return self.kind in TERRITORIAL_LEVELS
+
+    def ancestors(self) -> list["Unit"]:
+        """Self and every unit above it, nearest first."""
+        ids = [int(p) for p in self.path.strip("/").split("/") if p]
+        by_id = Unit.objects.in_bulk(ids)
+        return [by_id[i] for i in reversed(ids) if i in by_id]
+
+    def ancestor_of_kind(self, kind: str) -> "Unit | None":
+        return next((u for u in self.ancestors() if u.kind == kind), None)
+
+    def scope_path(self) -> str:
+        """The subtree this unit's staff oversee: a command centre oversees its whole district."""
+        if self.kind == UnitKind.COMMAND_CENTRE and self.parent_id:
+            return self.parent.path
+        return self.path
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("话务员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    STREET_DISPATCHER = "street_dispatcher", _("街道派单员")
+    DEPARTMENT_HANDLER = "department_handler", _("部门承办人")
+    COMMAND_CENTRE = "command_centre", _("指挥中心")
+    LEADER = "leader", _("领导")
+    ADMIN = "admin", _("系统管理员")
+
+
+# Roles that may approve what a handler only asks for (extensions, invalidations) and see a whole scope.
+SUPERVISING_ROLES = {Role.COMMAND_CENTRE, Role.LEADER, Role.ADMIN}
+
+
+class User(AbstractUser):
+    """A staff member: belongs to one unit and holds one role there."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, blank=True)
+    phone = models.CharField(_("手机"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")

@@ -1,0 +1,33 @@
+import pytest
+import time_machine
+
+from tests.cast import FROZEN_NOW, build_cast
+
+
+@pytest.fixture
+def clock():
+    """The frozen clock: tests move it explicitly with clock.move_to(...) or clock.shift(...)."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def cast(db, clock):
+    return build_cast()
+
+
+@pytest.fixture
+def new_case(cast):
+    """Create a case as the operator; defaults to a sanitation complaint at 幸福里小区3栋 (→ 幸福里社区)."""
+    from huying.cases.services import case_create
+
+    def make(**overrides):
+        fields = {
+            "by": cast.operator, "channel": "hotline", "request_type": cast.complaint,
+            "category": cast.sanitation, "description": "幸福里3号楼门口垃圾两天没人清运", "address": "幸福里3号楼",
+            "reporter_name": "张先生", "reporter_phone": "13800138000",
+        }
+        fields.update(overrides)
+        return case_create(**fields)
+
+    return make
