@@ -6,7 +6,10 @@ one user per role, plus an outsider: the dispatcher of the other street.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
 
 from huying.catalog.models import Category, DispatchRule, RequestType, Tier
 from huying.geo.models import Building
@@ -62,8 +65,14 @@ def _unit(code: str, name: str, kind: str, parent: Unit | None, **extra) -> Unit
     return Unit.objects.create(code=code, name=name, kind=kind, parent=parent, **extra)
 
 
+@functools.cache
+def _password_hash() -> str:
+    # One real Argon2 hash per test process: hashing is deliberately slow and the cast has ten users.
+    return make_password(PASSWORD)
+
+
 def _user(username: str, unit: Unit, role: str, **extra) -> User:
-    return User.objects.create_user(username=username, password=PASSWORD, unit=unit, role=role, **extra)
+    return User.objects.create(username=username, password=_password_hash(), unit=unit, role=role, **extra)
 
 
 def _tier(code: str, level: str, response: tuple[int, str], completion: tuple[int, str]) -> Tier:

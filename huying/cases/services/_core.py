@@ -39,6 +39,17 @@ def require_text(value: str, field: str) -> str:
 FIELD_LABELS = {"reason": "原因", "result": "办理结果", "note": "说明", "report": "报到情况"}
 
 
+def transition_check(*, case: Case, action: str) -> str:
+    """The status `action` leads to from the case's status; NotAllowed when the workflow table forbids it."""
+    to_status = transition_target(action, case.status)
+    if to_status is None:
+        raise NotAllowed(
+            _("当前状态“%(status)s”下不能执行此操作") % {"status": Status(case.status).label},
+            code="transition_not_allowed",
+        )
+    return to_status
+
+
 def case_apply(
     *,
     case: Case,
@@ -56,12 +67,8 @@ def case_apply(
 
     Must run inside a transaction. `version`, when the caller read the case earlier, must still be current.
     """
-    to_status = target or transition_target(action, case.status)
-    if to_status is None:
-        raise NotAllowed(
-            _("当前状态“%(status)s”下不能执行此操作") % {"status": Status(case.status).label},
-            code="transition_not_allowed",
-        )
+    allowed = transition_check(case=case, action=action)
+    to_status = target or allowed
     expected = case.version if version is None else version
     now = timezone.now()
     # Conditional update = optimistic lock: a concurrent writer bumped the version and we match 0 rows.

@@ -14,6 +14,7 @@ from huying.cases.services._core import (
     is_supervisor,
     require,
     require_text,
+    transition_check,
 )
 from huying.lib.errors import InvalidInput, NotAllowed
 from huying.org.models import TERRITORIAL_LEVELS, Unit, UnitKind, User
@@ -87,6 +88,7 @@ def case_summon(*, case: Case, by: User, departments: list[Unit], report_due_at:
                 version: int | None = None) -> Case:
     """The street blows the whistle (吹哨): each summoned department must report back (报到)."""
     _require_handler(by, case)
+    transition_check(case=case, action="summon")
     if case.current_unit.kind != UnitKind.STREET:
         raise NotAllowed(_("只有街道可以吹哨"), code="summon_not_street")
     if not departments:
@@ -109,6 +111,7 @@ def case_summon(*, case: Case, by: User, departments: list[Unit], report_due_at:
 @transaction.atomic
 def case_report_back(*, case: Case, by: User, report: str, version: int | None = None) -> Case:
     """A summoned department reports what it did (报到); the last report hands the case back to the street."""
+    transition_check(case=case, action="report_back")
     report = require_text(report, "report")
     pending = case.assignments.filter(role=AssignmentRole.SUMMONED, reported_at__isnull=True)
     mine = pending.filter(unit_id=by.unit_id).first()
@@ -126,6 +129,7 @@ def case_report_back(*, case: Case, by: User, report: str, version: int | None =
 def case_add_cohandlers(*, case: Case, by: User, units: list[Unit], version: int | None = None) -> Case:
     """Add co-handling units (协办) beside the lead unit (主办)."""
     require(is_handler(by, case) or by.role in DISPATCHING_ROLES, _("无权添加协办单位"))
+    transition_check(case=case, action="add_note")
     if not units:
         raise InvalidInput(_("请选择协办单位"), field="units")
     now = timezone.now()

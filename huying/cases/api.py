@@ -1,0 +1,285 @@
+"""The cases API (/api/v1/cases) and the pick lists it needs (/api/v1/units, /api/v1/catalog/*).
+
+Each view parses, checks access (access_case / cases_visible_to), calls the one service for the action and
+returns the case. Codes the caller sends (units, categories, tiers) are looked up here: unknown ones are a 422
+naming the field, never a 500.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from huying.cases import services
+from huying.cases.api_schemas import (
+    CaseCreateIn,
+    CaseDetail,
+    CaseFilters,
+    CaseListItem,
+    CategoryOut,
+    CodeName,
+    CohandlersIn,
+    DispatchIn,
+    ExtensionDecisionIn,
+    ExtensionRequestIn,
+    InvalidateIn,
+    MergeIn,
+    NoteIn,
+    NoteOptionalIn,
+    ReasonIn,
+    ReportBackIn,
+    ResolveIn,
+    SummonIn,
+    TierOut,
+    UnitFilters,
+    UnitOut,
+    VersionIn,
+)
+from huying.cases.models import Case
+from huying.cases.selectors import access_case, cases_visible_to
+from huying.cases.workflow import ACTIVE
+from huying.catalog.models import Category, RequestType, Tier
+from huying.lib.errors import InvalidInput, NotFound
+from huying.org.models import Unit, User
+
+cases_router = Router()
+reference_router = Router()
+
+
+# ---- lookups -----------------------------------------------------------------------------------------------
+
+
+def _unknown(field: str, code: str) -> InvalidInput:
+    return InvalidInput(_("编码不存在或已停用：%(code)s") % {"code": code[:64]}, code="unknown_code", field=field)
+
+
+def by_code(model, code: str, field: str, **filters):
+    found = model.objects.filter(code=code, **filters).first()
+    if found is None:
+        raise _unknown(field, code)
+    return found
+
+
+def units_by_code(codes: list[str], field: str) -> list[Unit]:
+    found = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
+    for code in codes:
+        if code not in found:
+            raise _unknown(field, code)
+    return [found[code] for code in dict.fromkeys(codes)]
+
+
+def _case(user: User, number: str, *, for_update: bool = False) -> Case:
+    if len(number) > 32 or "\x00" in number:  # cannot be a case number; don't send it to the database
+        raise NotFound(_("工单不存在或无权查看"), code="case_not_found")
+    return access_case(user, number, for_update=for_update)
+
+
+def _act(request: HttpRequest, number: str, service: Callable, **arguments) -> Case:
+    """Lock the case the caller may see and run one service on it."""
+    with transaction.atomic():
+        # Row lock: two people acting on one case queue here; the version check catches stale screens.
+        case = _case(request.auth, number, for_update=True)
+        service(case=case, by=request.auth, **arguments)
+    return case
+
+
+# ---- cases -------------------------------------------------------------------------------------------------
+
+
+@cases_router.post("", response={201: CaseDetail}, summary="Take in a case (受理)")
+def case_create(request: HttpRequest, payload: CaseCreateIn):
+    fields = payload.dict(exclude={"request_type", "category"})
+    request_type = by_code(RequestType, payload.request_type, "request_type")
+    category = by_code(Category, payload.category, "category", active=True) if payload.category else None
+    case = services.case_create(by=request.auth, request_type=request_type, category=category, **fields)
+    return Status(201, case)
+
+
+class CasePagination(PageNumberPagination):
+    class Input(Schema):
+        # Bounded so a silly page number is a 422, not an OFFSET the database cannot represent.
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, description="at most 100")
+
+
+ORDERINGS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "completion_due_at": (F("completion_due_at").asc(nulls_last=True), "id"),
+    "-completion_due_at": (F("completion_due_at").desc(nulls_last=True), "-id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "number": ("number",),
+}
+
+
+def cases_filtered(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.category:
+        top = by_code(Category, f.category, "category")
+        qs = qs.filter(Q(category=top) | Q(category__parent=top) | Q(category__parent__parent=top))
+    if f.street:
+        qs = qs.filter(street=by_code(Unit, f.street, "street"))
+    if f.current_unit:
+        qs = qs.filter(current_unit=by_code(Unit, f.current_unit, "current_unit"))
+    if f.overdue is not None:
+        late = Q(completion_due_at__lt=timezone.now(), status__in=ACTIVE)
+        qs = qs.filter(late) if f.overdue else qs.exclude(late)
+    if f.created_from:
+        qs = qs.filter(created_at__gte=f.created_from)
+    if f.created_to:
+        qs = qs.filter(created_at__lt=f.created_to)
+    if f.q:
+        qs = qs.filter(Q(number=f.q) | Q(title__icontains=f.q) | Q(description__icontains=f.q)
+                       | Q(address__icontains=f.q))
+    return qs.order_by(*ORDERINGS[f.ordering])
+
+
+@cases_router.get("", response=list[CaseListItem], summary="Cases the caller may see")
+@paginate(CasePagination, page_size=20, max_page_size=100)
+def case_list(request: HttpRequest, filters: Query[CaseFilters]):
+    qs = cases_visible_to(request.auth).select_related("request_type", "category", "street", "current_unit")
+    return cases_filtered(qs, filters)
+
+
+@cases_router.get("/{number}", response=CaseDetail, summary="A case with its timeline")
+def case_detail(request: HttpRequest, number: str):
+    return _case(request.auth, number)
+
+
+# ---- actions: one endpoint per service ---------------------------------------------------------------------
+
+
+@cases_router.post("/{number}/dispatch", response=CaseDetail, summary="Dispatch or re-route (派单/改派)")
+def case_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
+    to = by_code(Unit, payload.to, "to")
+    tier = by_code(Tier, payload.tier, "tier") if payload.tier else None
+    return _act(request, number, services.case_dispatch, to=to, tier=tier, reason=payload.reason,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/accept", response=CaseDetail, summary="Sign for the case (签收)")
+def case_accept(request: HttpRequest, number: str, payload: VersionIn = None):
+    payload = payload or VersionIn()
+    return _act(request, number, services.case_accept, version=payload.version)
+
+
+@cases_router.post("/{number}/start", response=CaseDetail, summary="Start work (处置)")
+def case_start(request: HttpRequest, number: str, payload: NoteOptionalIn = None):
+    payload = payload or NoteOptionalIn()
+    return _act(request, number, services.case_start, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/return", response=CaseDetail, summary="Return a wrong dispatch (退单)")
+def case_return(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_return, reason=payload.reason, version=payload.version)
+
+
+@cases_router.post("/{number}/escalate", response=CaseDetail, summary="Escalate one level up (上报)")
+def case_escalate(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_escalate, reason=payload.reason, version=payload.version)
+
+
+@cases_router.post("/{number}/summon", response=CaseDetail, summary="Summon departments (吹哨报到)")
+def case_summon(request: HttpRequest, number: str, payload: SummonIn):
+    departments = units_by_code(payload.departments, "departments")
+    return _act(request, number, services.case_summon, departments=departments,
+                report_due_at=payload.report_due_at, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/report-back", response=CaseDetail, summary="A summoned department reports (报到)")
+def case_report_back(request: HttpRequest, number: str, payload: ReportBackIn):
+    return _act(request, number, services.case_report_back, report=payload.report, version=payload.version)
+
+
+@cases_router.post("/{number}/cohandlers", response=CaseDetail, summary="Add co-handling units (协办)")
+def case_cohandlers(request: HttpRequest, number: str, payload: CohandlersIn):
+    units = units_by_code(payload.units, "units")
+    return _act(request, number, services.case_add_cohandlers, units=units, version=payload.version)
+
+
+@cases_router.post("/{number}/request-extension", response=CaseDetail, summary="Ask for more time (延期申请)")
+def case_request_extension(request: HttpRequest, number: str, payload: ExtensionRequestIn):
+    return _act(request, number, services.case_request_extension, until=payload.until, reason=payload.reason,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/approve-extension", response=CaseDetail, summary="Decide an extension (延期审批)")
+def case_approve_extension(request: HttpRequest, number: str, payload: ExtensionDecisionIn):
+    return _act(request, number, services.case_approve_extension, approve=payload.approve, note=payload.note,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/notes", response=CaseDetail, summary="Add a note to the timeline")
+def case_note(request: HttpRequest, number: str, payload: NoteIn):
+    return _act(request, number, services.case_add_note, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/resolve", response=CaseDetail, summary="Report the result (办结)")
+def case_resolve(request: HttpRequest, number: str, payload: ResolveIn):
+    return _act(request, number, services.case_resolve, result=payload.result, version=payload.version)
+
+
+@cases_router.post("/{number}/close", response=CaseDetail, summary="Archive (归档)")
+def case_close(request: HttpRequest, number: str, payload: NoteOptionalIn = None):
+    payload = payload or NoteOptionalIn()
+    return _act(request, number, services.case_close, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/reopen", response=CaseDetail, summary="Reopen (重办)")
+def case_reopen(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_reopen, reason=payload.reason, version=payload.version)
+
+
+@cases_router.post("/{number}/merge", response=CaseDetail, summary="Merge into another case (并单)")
+def case_merge(request: HttpRequest, number: str, payload: MergeIn):
+    into = cases_visible_to(request.auth).filter(number=payload.into).first()
+    if into is None:
+        raise InvalidInput(_("目标工单不存在或无权查看"), code="unknown_case", field="into")
+    return _act(request, number, services.case_merge, into=into, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/invalidate", response=CaseDetail, summary="Mark invalid (无效)")
+def case_invalidate(request: HttpRequest, number: str, payload: InvalidateIn):
+    approver = None
+    if payload.approved_by:
+        approver = User.objects.filter(username=payload.approved_by, is_active=True).first()
+        if approver is None:
+            raise InvalidInput(_("审批人不存在"), code="unknown_user", field="approved_by")
+    return _act(request, number, services.case_invalidate, reason=payload.reason, approved_by=approver,
+                version=payload.version)
+
+
+# ---- pick lists --------------------------------------------------------------------------------------------
+
+
+@reference_router.get("/units", response=list[UnitOut], summary="Active units (dispatch targets)")
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
+    units = Unit.objects.filter(active=True).select_related("parent")
+    if filters.kind:
+        units = units.filter(kind=filters.kind)
+    if filters.parent:
+        units = units.filter(parent__code=filters.parent)
+    return units
+
+
+@reference_router.get("/catalog/categories", response=list[CategoryOut], summary="Active categories")
+def category_list(request: HttpRequest):
+    return Category.objects.filter(active=True).select_related("parent")
+
+
+@reference_router.get("/catalog/request-types", response=list[CodeName], summary="Request types")
+def request_type_list(request: HttpRequest):
+    return RequestType.objects.all()
+
+
+@reference_router.get("/catalog/tiers", response=list[TierOut], summary="Response tiers")
+def tier_list(request: HttpRequest):
+    return Tier.objects.all()

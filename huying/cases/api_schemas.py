@@ -1,0 +1,371 @@
+"""What the cases API reads and writes: input bodies and filters, and the case as a list item and in detail."""
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, PlainSerializer
+from pydantic_core import PydanticCustomError
+
+from huying.cases.models import AssignmentRole, Case, Channel, Urgency
+from huying.cases.services._core import DISPATCHING_ROLES, is_handler, is_supervisor
+from huying.cases.workflow import ACTIVE, Status, allowed_actions
+from huying.org.models import Role, UnitKind, User
+
+# ---- input types -------------------------------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refusing it here keeps such input a 422 instead of a database error.
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "contains a NUL character")
+    return value
+
+
+def _sane_datetime(value: dt.datetime) -> dt.datetime:
+    if not 2000 <= value.year <= 2999:  # beyond this, time-zone arithmetic can overflow in the database layer
+        raise PydanticCustomError("datetime_out_of_range", "year out of range")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)  # a time without offset is local time (Asia/Shanghai)
+    return value
+
+
+def text(max_length: int | None = None, min_length: int | None = None):
+    return Annotated[str, Field(max_length=max_length, min_length=min_length), AfterValidator(_no_nul)]
+
+
+Code = text(max_length=64)
+When = Annotated[dt.datetime, AfterValidator(_sane_datetime)]
+Version = Annotated[int | None, Field(None, ge=1, le=2**31 - 1, description="optimistic lock: the version read")]
+
+
+class CaseCreateIn(Schema):
+    channel: Channel = Channel.API
+    request_type: Code = Field(description="request type code, e.g. complaint")
+    category: Code | None = Field(None, description="category code")
+    title: text(200) = ""
+    description: text()
+    address: text(300) = ""
+    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    reporter_name: text(50) = ""
+    reporter_phone: text(30) = ""
+    anonymous: bool = False
+    urgency: Urgency = Urgency.NORMAL
+
+
+class VersionIn(Schema):
+    version: Version = None
+
+
+class DispatchIn(VersionIn):
+    to: Code = Field(description="target unit code")
+    reason: text() = ""
+    tier: Code | None = Field(None, description="tier code; defaults to the case's tier")
+
+
+class NoteOptionalIn(VersionIn):
+    note: text() = ""
+
+
+class ReasonIn(VersionIn):
+    reason: text()
+
+
+class SummonIn(VersionIn):
+    departments: list[Code] = Field(min_length=1, max_length=50, description="department unit codes")
+    report_due_at: When
+    note: text() = ""
+
+
+class ReportBackIn(VersionIn):
+    report: text()
+
+
+class CohandlersIn(VersionIn):
+    units: list[Code] = Field(min_length=1, max_length=50, description="unit codes")
+
+
+class ExtensionRequestIn(VersionIn):
+    until: When
+    reason: text()
+
+
+class ExtensionDecisionIn(VersionIn):
+    approve: bool = True
+    note: text() = ""
+
+
+class NoteIn(VersionIn):
+    note: text()
+
+
+class ResolveIn(VersionIn):
+    result: text()
+
+
+class MergeIn(VersionIn):
+    into: text(64) = Field(description="number of the case to merge into")
+    note: text() = ""
+
+
+class InvalidateIn(VersionIn):
+    reason: text()
+    approved_by: text(150) | None = Field(None, description="username of the approving supervisor")
+
+
+class Ordering(enum.StrEnum):
+    CREATED_DESC = "-created_at"
+    CREATED = "created_at"
+    DUE = "completion_due_at"
+    DUE_DESC = "-completion_due_at"
+    UPDATED_DESC = "-updated_at"
+    NUMBER = "number"
+
+
+class CaseFilters(Schema):
+    status: Status | None = None
+    channel: Channel | None = None
+    category: Code | None = Field(None, description="category code; includes its sub-categories")
+    street: Code | None = Field(None, description="street unit code")
+    current_unit: Code | None = Field(None, description="unit code of the current handler")
+    overdue: bool | None = Field(None, description="past the completion deadline and still active")
+    created_from: When | None = None
+    created_to: When | None = None
+    q: text(100) | None = Field(None, description="case number, or text in title, description or address")
+    ordering: Ordering = Ordering.CREATED_DESC
+
+
+# ---- output ------------------------------------------------------------------------------------------------
+
+# Times go out in Beijing time with their offset (2026-10-08T10:00:00+08:00), as people and upstream systems read them.
+LocalTime = Annotated[dt.datetime, PlainSerializer(timezone.localtime)]
+
+
+def mask_phone(phone: str) -> str:
+    """13800138000 → 138****8000: enough to recognise a caller, not enough to call them."""
+    if not phone:
+        return ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+
+
+def mask_name(name: str) -> str:
+    """张先生 → 张*."""
+    return f"{name[0]}*" if name else ""
+
+
+def is_overdue(case: Case) -> bool:
+    return bool(case.completion_due_at and case.status in ACTIVE and case.completion_due_at < timezone.now())
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+class UnitOut(CodeName):
+    kind: str
+    parent: str | None = Field(None, description="parent unit code")
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class UnitFilters(Schema):
+    kind: UnitKind | None = None
+    parent: Code | None = Field(None, description="parent unit code")
+
+
+class CategoryOut(CodeName):
+    level: int
+    parent: str | None = Field(None, description="parent category code")
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class TierOut(CodeName):
+    handling_level: str
+
+
+class UnitRef(CodeName):
+    kind: str
+
+
+class CaseListItem(Schema):
+    number: str
+    status: str
+    status_label: str
+    channel: str
+    request_type: CodeName
+    category: CodeName | None
+    title: str
+    urgency: str
+    address: str
+    street: UnitRef | None
+    current_unit: UnitRef | None
+    reporter_name: str
+    reporter_phone: str
+    anonymous: bool
+    created_at: LocalTime
+    completion_due_at: LocalTime | None
+    overdue: bool
+    version: int
+
+    @staticmethod
+    def resolve_status_label(obj: Case) -> str:
+        return str(Status(obj.status).label)
+
+    @staticmethod
+    def resolve_reporter_name(obj: Case) -> str:
+        return mask_name(obj.reporter_name)
+
+    @staticmethod
+    def resolve_reporter_phone(obj: Case) -> str:
+        return mask_phone(obj.reporter_phone)
+
+    @staticmethod
+    def resolve_overdue(obj: Case) -> bool:
+        return is_overdue(obj)
+
+
+class EventOut(Schema):
+    action: str
+    at: LocalTime
+    actor: str | None
+    actor_unit: str | None
+    unit: str | None = Field(None, description="the unit dispatched, escalated or summoned to")
+    from_status: str
+    to_status: str
+    note: str
+
+    @staticmethod
+    def resolve_at(obj) -> dt.datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return (obj.actor.get_full_name() or obj.actor.username) if obj.actor_id else None
+
+    @staticmethod
+    def resolve_actor_unit(obj) -> str | None:
+        return obj.actor_unit.name if obj.actor_unit_id else None
+
+    @staticmethod
+    def resolve_unit(obj) -> str | None:
+        return obj.unit.name if obj.unit_id else None
+
+
+class AssignmentOut(Schema):
+    unit: UnitRef
+    role: str
+    due_at: LocalTime | None
+    reported_at: LocalTime | None
+    report: str
+
+
+class DeadlinesOut(Schema):
+    response_due_at: LocalTime | None
+    completion_due_at: LocalTime | None
+    extension_until: LocalTime | None
+    responded_at: LocalTime | None
+    overdue: bool
+
+
+def sees_reporter(user: User, case: Case) -> bool:
+    """The hotline and supervisors always; the handling unit unless the reporter asked to stay anonymous."""
+    if is_supervisor(user) or user.role == Role.OPERATOR:
+        return True
+    return is_handler(user, case) and not case.anonymous
+
+
+def actions_for(user: User, case: Case, assignments: list) -> list[str]:
+    """The action endpoints worth offering: the workflow table, narrowed by the services' role checks."""
+    dispatcher = user.is_superuser or user.role in DISPATCHING_ROLES
+    handles = is_handler(user, case) or is_supervisor(user)
+    summoned = any(a.unit_id == user.unit_id and a.role == AssignmentRole.SUMMONED and a.reported_at is None
+                   for a in assignments)
+    at_street = case.current_unit is not None and case.current_unit.kind == UnitKind.STREET
+    offered = {
+        "dispatch": [("dispatch", dispatcher or is_handler(user, case))],
+        "accept": [("accept", handles)],
+        "start": [("start", handles)],
+        "return": [("return", handles)],
+        "escalate": [("escalate", handles)],
+        "summon": [("summon", handles and at_street)],
+        "report_back": [("report-back", summoned)],
+        "request_extension": [("request-extension", handles)],
+        "decide_extension": [("approve-extension", is_supervisor(user))],
+        "add_note": [("notes", True), ("cohandlers", is_handler(user, case) or user.role in DISPATCHING_ROLES)],
+        "resolve": [("resolve", dispatcher if case.status == Status.RECEIVED else handles)],
+        "close": [("close", dispatcher)],
+        "reopen": [("reopen", dispatcher)],
+        "merge": [("merge", dispatcher or is_handler(user, case))],
+        "invalidate": [("invalidate", handles or dispatcher)],
+    }
+    return [name for action in allowed_actions(case.status) for name, ok in offered[action] if ok]
+
+
+class CaseDetail(CaseListItem):
+    description: str
+    lat: float | None
+    lon: float | None
+    grid: UnitRef | None
+    community: UnitRef | None
+    district: UnitRef | None
+    tier: CodeName | None
+    dispatched_at: LocalTime | None
+    resolved_at: LocalTime | None
+    closed_at: LocalTime | None
+    result: str
+    reopen_count: int
+    merged_into: str | None = Field(None, description="number of the case this one was merged into")
+    updated_at: LocalTime
+    deadlines: DeadlinesOut
+    assignments: list[AssignmentOut]
+    timeline: list[EventOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_reporter_name(obj: Case, context) -> str:
+        full = sees_reporter(context["request"].auth, obj)
+        return obj.reporter_name if full else mask_name(obj.reporter_name)
+
+    @staticmethod
+    def resolve_reporter_phone(obj: Case, context) -> str:
+        full = sees_reporter(context["request"].auth, obj)
+        return obj.reporter_phone if full else mask_phone(obj.reporter_phone)
+
+    @staticmethod
+    def resolve_merged_into(obj: Case) -> str | None:
+        return obj.merged_into.number if obj.merged_into_id else None
+
+    @staticmethod
+    def resolve_deadlines(obj: Case) -> dict:
+        return {"response_due_at": obj.response_due_at, "completion_due_at": obj.completion_due_at,
+                "extension_until": obj.extension_until, "responded_at": obj.responded_at,
+                "overdue": is_overdue(obj)}
+
+    @staticmethod
+    def resolve_assignments(obj: Case) -> list:
+        return _assignments(obj)
+
+    @staticmethod
+    def resolve_timeline(obj: Case) -> list:
+        return list(obj.events.select_related("actor", "actor_unit", "unit"))
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Case, context) -> list[str]:
+        return actions_for(context["request"].auth, obj, _assignments(obj))
+
+
+def _assignments(case: Case) -> list:
+    # Both the assignments list and the allowed actions need them: fetch once per response.
+    cached = getattr(case, "_api_assignments", None)
+    if cached is None:
+        cached = case._api_assignments = list(case.assignments.select_related("unit").order_by("created_at", "id"))
+    return cached

@@ -1,0 +1,72 @@
+"""Every action from every status: allowed ones move the case as the table says, the rest are refused."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from huying.cases import services as svc
+from huying.cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent
+from huying.cases.workflow import TRANSITIONS, Status
+from huying.lib.errors import NotAllowed
+
+
+def _call(action: str, case: Case, cast, other: Case):
+    now = timezone.now()
+    by = cast.command
+    calls = {
+        "dispatch": lambda: svc.case_dispatch(case=case, to=cast.east, by=by, reason="改派街道"),
+        "accept": lambda: svc.case_accept(case=case, by=by),
+        "start": lambda: svc.case_start(case=case, by=by),
+        "return": lambda: svc.case_return(case=case, by=by, reason="不属本单位职责"),
+        "escalate": lambda: svc.case_escalate(case=case, by=by, reason="需上级协调"),
+        "summon": lambda: svc.case_summon(case=case, by=by, departments=[cast.parks],
+                                          report_due_at=now + dt.timedelta(days=1)),
+        "report_back": lambda: svc.case_report_back(case=case, by=cast.water_handler, report="已到场处置"),
+        "request_extension": lambda: svc.case_request_extension(case=case, by=by, until=now + dt.timedelta(days=9),
+                                                                reason="需采购配件"),
+        "decide_extension": lambda: svc.case_approve_extension(case=case, by=cast.leader),
+        "add_note": lambda: svc.case_add_note(case=case, by=by, note="已电话联系诉求人"),
+        "resolve": lambda: svc.case_resolve(case=case, by=by, result="已清运完毕"),
+        "close": lambda: svc.case_close(case=case, by=by),
+        "reopen": lambda: svc.case_reopen(case=case, by=by, reason="回访称未解决"),
+        "merge": lambda: svc.case_merge(case=case, into=other, by=by),
+        "invalidate": lambda: svc.case_invalidate(case=case, by=by, reason="重复恶意来电"),
+    }
+    return calls[action]()
+
+
+def _put_at(case: Case, status: str, cast) -> Case:
+    """Force a status for the matrix (tests only): the street holds it, with a summons and an extension pending."""
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(
+        status=status, current_unit=cast.east, dispatched_at=now, extension_until=now + dt.timedelta(days=9),
+        completion_due_at=now + dt.timedelta(days=1),
+    )
+    CaseAssignment.objects.create(case=case, unit=cast.water, role=AssignmentRole.SUMMONED, created_at=now)
+    return Case.objects.get(pk=case.pk)
+
+
+ALL = [(action, status) for action in TRANSITIONS for status in Status.values]
+
+
+@pytest.mark.parametrize(("action", "status"), ALL, ids=[f"{a}-from-{s}" for a, s in ALL])
+def test_action_from_status_follows_the_table(cast, new_case, action, status):
+    other = new_case(description="同一问题的另一张工单")
+    case = _put_at(new_case(), status, cast)
+    sources, target = TRANSITIONS[action]
+    events_before = CaseEvent.objects.filter(case=case).count()
+    if status not in sources:
+        with pytest.raises(NotAllowed):
+            _call(action, case, cast, other)
+        assert Case.objects.get(pk=case.pk).version == case.version  # nothing half-written
+        assert CaseEvent.objects.filter(case=case).count() == events_before
+        return
+    _call(action, case, cast, other)
+    expected = target or status
+    if action == "report_back":  # the only summoned department reported: back to the street's hands
+        expected = Status.IN_PROGRESS
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.status == expected
+    event = CaseEvent.objects.filter(case=case).latest("id")
+    assert (event.action, event.from_status, event.to_status) == (action, status, expected)
