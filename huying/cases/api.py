@@ -93,7 +93,7 @@ def _act(request: HttpRequest, number: str, service: Callable, **arguments) -> C
 
 @cases_router.post("", response={201: CaseDetail}, summary="Take in a case (受理)")
 def case_create(request: HttpRequest, payload: CaseCreateIn):
-    fields = payload.dict(exclude={"request_type", "category"})
+    fields = payload.model_dump(exclude={"request_type", "category"})
     request_type = by_code(RequestType, payload.request_type, "request_type")
     category = by_code(Category, payload.category, "category", active=True) if payload.category else None
     case = services.case_create(by=request.auth, request_type=request_type, category=category, **fields)

@@ -105,3 +105,22 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
+
+
+class ApiToken(models.Model):
+    """A system's bearer key for the API. Only the key's SHA-256 is kept: the key itself is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    key_prefix = models.CharField(_("密钥前缀"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)  # unique, hence indexed
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    revoked = models.BooleanField(_("已吊销"), default=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
