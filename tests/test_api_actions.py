@@ -3,7 +3,7 @@
 import pytest
 
 from huying.cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent
-from tests.test_api_helpers import Api
+from tests.test_api_helpers import Api, assert_error
 
 
 def ok(response) -> dict:
@@ -120,7 +120,11 @@ def test_repeat_is_merged_into_the_open_case(cast, new_case):
     assert CaseEvent.objects.filter(case=first, action="merge_in").exists()
 
 
-def test_handler_invalidates_with_a_leaders_approval(cast, case, community):
-    body = ok(community.post(f"/cases/{case.number}/invalidate", {"reason": "恶意骚扰", "approved_by": "leader"}))
+def test_handler_asks_and_the_leader_invalidates(cast, case, community):
+    asked = ok(community.post(f"/cases/{case.number}/request-invalidation", {"reason": "恶意骚扰"}))
+    assert asked["status"] == "dispatched" and "invalidate" not in asked["allowed_actions"]
+    assert_error(community.post(f"/cases/{case.number}/invalidate", {"reason": "恶意骚扰"}), 403, "forbidden")
+    body = ok(Api(cast.leader).post(f"/cases/{case.number}/invalidate", {"reason": "核实为恶意骚扰"}))
     assert body["status"] == "invalid"
-    assert CaseEvent.objects.get(case=case, action="invalidate").data == {"approved_by": cast.leader.pk}
+    assert CaseEvent.objects.get(case=case, action="invalidate").data == {
+        "approved_by": cast.leader.pk, "requested_by": cast.community_staff.pk}

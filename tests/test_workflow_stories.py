@@ -162,13 +162,22 @@ def test_cannot_merge_into_a_closed_case(cast, new_case):
     assert refused.value.field == "into"
 
 
-def test_invalidation_needs_a_supervisors_approval(cast, new_case):
+def test_handler_asks_and_a_supervisor_decides_invalidation(cast, new_case):
     case = new_case()
     with pytest.raises(Forbidden):
         svc.case_invalidate(case=case, by=cast.community_staff, reason="恶意骚扰")
-    svc.case_invalidate(case=case, by=cast.community_staff, reason="恶意骚扰", approved_by=cast.leader)
+    svc.case_request_invalidation(case=case, by=cast.community_staff, reason="同一号码一天内骚扰来电二十次")
+    assert case.status == "dispatched"
+    svc.case_invalidate(case=case, by=cast.leader, reason="核实为恶意骚扰")
     assert case.status == "invalid"
-    assert case.events.last().data == {"approved_by": cast.leader.pk}
+    assert case.events.last().data == {"approved_by": cast.leader.pk, "requested_by": cast.community_staff.pk}
+
+
+def test_merge_target_outside_the_callers_scope_is_unknown(cast, new_case):
+    west, east = new_case(address="", lat=30.705, lon=114.405), new_case()
+    with pytest.raises(InvalidInput) as refused:
+        svc.case_merge(case=east, into=west, by=cast.street_dispatcher)
+    assert refused.value.field == "into"
 
 
 def test_rerouting_needs_a_reason(cast, new_case):

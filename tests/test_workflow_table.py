@@ -31,6 +31,7 @@ def _call(action: str, case: Case, cast, other: Case):
         "close": lambda: svc.case_close(case=case, by=by),
         "reopen": lambda: svc.case_reopen(case=case, by=by, reason="回访称未解决"),
         "merge": lambda: svc.case_merge(case=case, into=other, by=by),
+        "request_invalidation": lambda: svc.case_request_invalidation(case=case, by=by, reason="疑似恶意来电"),
         "invalidate": lambda: svc.case_invalidate(case=case, by=by, reason="重复恶意来电"),
     }
     return calls[action]()

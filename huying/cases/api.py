@@ -246,15 +246,14 @@ def case_merge(request: HttpRequest, number: str, payload: MergeIn):
     return _act(request, number, services.case_merge, into=into, note=payload.note, version=payload.version)
 
 
-@cases_router.post("/{number}/invalidate", response=CaseDetail, summary="Mark invalid (无效)")
+@cases_router.post("/{number}/request-invalidation", response=CaseDetail, summary="Ask to mark invalid (申请无效)")
+def case_request_invalidation(request: HttpRequest, number: str, payload: InvalidateIn):
+    return _act(request, number, services.case_request_invalidation, reason=payload.reason, version=payload.version)
+
+
+@cases_router.post("/{number}/invalidate", response=CaseDetail, summary="Mark invalid (无效, supervisors)")
 def case_invalidate(request: HttpRequest, number: str, payload: InvalidateIn):
-    approver = None
-    if payload.approved_by:
-        approver = User.objects.filter(username=payload.approved_by, is_active=True).first()
-        if approver is None:
-            raise InvalidInput(_("审批人不存在"), code="unknown_user", field="approved_by")
-    return _act(request, number, services.case_invalidate, reason=payload.reason, approved_by=approver,
-                version=payload.version)
+    return _act(request, number, services.case_invalidate, reason=payload.reason, version=payload.version)
 
 
 # ---- pick lists --------------------------------------------------------------------------------------------

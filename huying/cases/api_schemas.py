@@ -9,8 +9,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, PlainSerializer
 from pydantic_core import PydanticCustomError
 
-from huying.cases.models import AssignmentRole, Case, Channel, Urgency
-from huying.cases.services._core import DISPATCHING_ROLES, is_handler, is_supervisor
+from huying.cases.models import Case, Channel, Urgency
+from huying.cases.permissions import is_handler, is_supervisor, may
 from huying.cases.workflow import ACTIVE, Status, allowed_actions
 from huying.org.models import Role, UnitKind, User
 
@@ -113,7 +113,6 @@ class MergeIn(VersionIn):
 
 class InvalidateIn(VersionIn):
     reason: text()
-    approved_by: text(150) | None = Field(None, description="username of the approving supervisor")
 
 
 class Ordering(enum.StrEnum):
@@ -283,31 +282,28 @@ def sees_reporter(user: User, case: Case) -> bool:
     return is_handler(user, case) and not case.anonymous
 
 
-def actions_for(user: User, case: Case, assignments: list) -> list[str]:
-    """The action endpoints worth offering: the workflow table, narrowed by the services' role checks."""
-    dispatcher = user.is_superuser or user.role in DISPATCHING_ROLES
-    handles = is_handler(user, case) or is_supervisor(user)
-    summoned = any(a.unit_id == user.unit_id and a.role == AssignmentRole.SUMMONED and a.reported_at is None
-                   for a in assignments)
-    at_street = case.current_unit is not None and case.current_unit.kind == UnitKind.STREET
-    offered = {
-        "dispatch": [("dispatch", dispatcher or is_handler(user, case))],
-        "accept": [("accept", handles)],
-        "start": [("start", handles)],
-        "return": [("return", handles)],
-        "escalate": [("escalate", handles)],
-        "summon": [("summon", handles and at_street)],
-        "report_back": [("report-back", summoned)],
-        "request_extension": [("request-extension", handles)],
-        "decide_extension": [("approve-extension", is_supervisor(user))],
-        "add_note": [("notes", True), ("cohandlers", is_handler(user, case) or user.role in DISPATCHING_ROLES)],
-        "resolve": [("resolve", dispatcher if case.status == Status.RECEIVED else handles)],
-        "close": [("close", dispatcher)],
-        "reopen": [("reopen", dispatcher)],
-        "merge": [("merge", dispatcher or is_handler(user, case))],
-        "invalidate": [("invalidate", handles or dispatcher)],
-    }
-    return [name for action in allowed_actions(case.status) for name, ok in offered[action] if ok]
+# Workflow action → the API path segment that performs it (add_note also offers the co-handler form).
+ACTION_PATHS: dict[str, list[tuple[str, str]]] = {
+    "dispatch": [("dispatch", "dispatch")], "accept": [("accept", "accept")], "start": [("start", "start")],
+    "return": [("return", "return")], "escalate": [("escalate", "escalate")], "summon": [("summon", "summon")],
+    "report_back": [("report-back", "report_back")],
+    "request_extension": [("request-extension", "request_extension")],
+    "decide_extension": [("approve-extension", "decide_extension")],
+    "add_note": [("notes", "add_note"), ("cohandlers", "add_cohandlers")],
+    "resolve": [("resolve", "resolve")], "close": [("close", "close")], "reopen": [("reopen", "reopen")],
+    "merge": [("merge", "merge")], "request_invalidation": [("request-invalidation", "request_invalidation")],
+    "invalidate": [("invalidate", "invalidate")],
+}
+
+
+def actions_for(user: User, case: Case) -> list[str]:
+    """The action endpoints worth offering: the workflow table, narrowed by the permission table."""
+    offered = []
+    for action in allowed_actions(case.status):
+        if action == "summon" and (case.current_unit is None or case.current_unit.kind != UnitKind.STREET):
+            continue
+        offered += [path for path, rule in ACTION_PATHS[action] if may(user, case, rule)]
+    return offered
 
 
 class CaseDetail(CaseListItem):
@@ -360,7 +356,7 @@ class CaseDetail(CaseListItem):
 
     @staticmethod
     def resolve_allowed_actions(obj: Case, context) -> list[str]:
-        return actions_for(context["request"].auth, obj, _assignments(obj))
+        return actions_for(context["request"].auth, obj)
 
 
 def _assignments(case: Case) -> list:

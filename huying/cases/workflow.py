@@ -45,6 +45,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "close": ((S.RESOLVED,), S.CLOSED),
     "reopen": ((S.RESOLVED, S.CLOSED), S.REOPENED),
     "merge": (ACTIVE, S.MERGED),
+    "request_invalidation": (ACTIVE, None),
     "invalidate": (ACTIVE, S.INVALID),
 }
 

@@ -1,6 +1,12 @@
 """One service per case action — the only code that changes a case (views, API, admin and worker call these)."""
 
-from huying.cases.services.closing import case_close, case_invalidate, case_merge, case_reopen
+from huying.cases.services.closing import (
+    case_close,
+    case_invalidate,
+    case_merge,
+    case_reopen,
+    case_request_invalidation,
+)
 from huying.cases.services.handling import (
     case_accept,
     case_add_cohandlers,
@@ -19,5 +25,5 @@ from huying.cases.services.intake import case_create, case_dispatch
 __all__ = [
     "case_accept", "case_add_cohandlers", "case_add_note", "case_approve_extension", "case_close", "case_create",
     "case_dispatch", "case_escalate", "case_invalidate", "case_merge", "case_reopen", "case_report_back",
-    "case_request_extension", "case_resolve", "case_return", "case_start", "case_summon",
+    "case_request_extension", "case_request_invalidation", "case_resolve", "case_return", "case_start", "case_summon",
 ]

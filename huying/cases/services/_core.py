@@ -6,37 +6,24 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huying.cases.models import Case, CaseEvent, EventAttachment
 from huying.cases.workflow import Status, transition_target
-from huying.lib.errors import Forbidden, InvalidInput, NotAllowed, VersionConflict
-from huying.org.models import SUPERVISING_ROLES, Role, Unit, User
+from huying.lib.errors import InvalidInput, NotAllowed, VersionConflict
+from huying.org.models import Unit, User
 
-DISPATCHING_ROLES = {Role.OPERATOR, Role.STREET_DISPATCHER, *SUPERVISING_ROLES}
-
-
-def is_supervisor(user: User) -> bool:
-    return user.is_superuser or user.role in SUPERVISING_ROLES
-
-
-def is_handler(user: User, case: Case) -> bool:
-    """The user works in the unit the case currently sits with."""
-    return user.unit_id is not None and user.unit_id == case.current_unit_id
-
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise Forbidden(message)
+FIELD_LABELS = {
+    "reason": gettext_lazy("原因"), "result": gettext_lazy("办理结果"), "note": gettext_lazy("说明"),
+    "report": gettext_lazy("报到情况"), "description": gettext_lazy("诉求内容"),
+}
 
 
 def require_text(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(_("请填写%(field)s") % {"field": _(FIELD_LABELS.get(field, field))}, field=field)
+        raise InvalidInput(_("请填写%(field)s") % {"field": FIELD_LABELS.get(field, field)}, field=field)
     return value
-
-
-FIELD_LABELS = {"reason": "原因", "result": "办理结果", "note": "说明", "report": "报到情况"}
 
 
 def transition_check(*, case: Case, action: str) -> str:

@@ -6,14 +6,9 @@ from django.utils.translation import gettext as _
 
 from huying.cases.deadlines import deadlines_for
 from huying.cases.models import Case, CaseEvent
-from huying.cases.services._core import (
-    DISPATCHING_ROLES,
-    case_apply,
-    is_handler,
-    is_supervisor,
-    require,
-    require_text,
-)
+from huying.cases.permissions import require_may
+from huying.cases.selectors import cases_visible_to
+from huying.cases.services._core import case_apply, require_text
 from huying.cases.workflow import ACTIVE
 from huying.lib.errors import InvalidInput
 from huying.org.models import User
@@ -22,7 +17,7 @@ from huying.org.models import User
 @transaction.atomic
 def case_close(*, case: Case, by: User, note: str = "", version: int | None = None) -> Case:
     """Archive a resolved case (归档)."""
-    require(by.role in DISPATCHING_ROLES or by.is_superuser, _("无权归档"))
+    require_may(by, case, "close")
     case_apply(case=case, action="close", by=by, version=version, note=note, closed_at=timezone.now())
     return case
 
@@ -30,7 +25,7 @@ def case_close(*, case: Case, by: User, note: str = "", version: int | None = No
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
     """Send a resolved case back to its unit (重办); the completion clock starts again."""
-    require(by.role in DISPATCHING_ROLES or by.is_superuser, _("无权重办"))
+    require_may(by, case, "reopen")
     reason = require_text(reason, "reason")
     now = timezone.now()
     changes = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None, "dispatched_at": now}
@@ -44,9 +39,13 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
 @transaction.atomic
 def case_merge(*, case: Case, into: Case, by: User, note: str = "", version: int | None = None) -> Case:
     """Merge a repeat into the open case about the same problem (并单); both timelines say so."""
-    require(by.role in DISPATCHING_ROLES or by.is_superuser or is_handler(by, case), _("无权并单"))
+    require_may(by, case, "merge")
     if into.pk == case.pk:
         raise InvalidInput(_("不能并入自身"), field="into")
+    # Lock the target too: it must still be open when the repeat is tied to it, and visible to the merger.
+    into = cases_visible_to(by).select_for_update(of=("self",)).filter(pk=into.pk).first()
+    if into is None:
+        raise InvalidInput(_("目标工单不存在或无权查看"), code="unknown_case", field="into")
     if into.status not in ACTIVE:
         raise InvalidInput(_("只能并入办理中的工单"), field="into")
     case_apply(case=case, action="merge", by=by, version=version, note=note, unit=into.current_unit,
@@ -58,13 +57,19 @@ def case_merge(*, case: Case, into: Case, by: User, note: str = "", version: int
 
 
 @transaction.atomic
-def case_invalidate(*, case: Case, by: User, reason: str, approved_by: User | None = None,
-                    version: int | None = None) -> Case:
-    """Mark a case invalid or malicious (无效/恶意) with a reason and a supervisor's approval."""
-    approver = approved_by or by
-    require(is_supervisor(approver), _("无效工单须经指挥中心或领导审批"))
-    require(is_handler(by, case) or by.role in DISPATCHING_ROLES or is_supervisor(by), _("无权标记无效"))
+def case_request_invalidation(*, case: Case, by: User, reason: str, version: int | None = None) -> CaseEvent:
+    """The handler proposes to mark the case invalid (申请无效); a supervisor decides with case_invalidate."""
+    require_may(by, case, "request_invalidation")
     reason = require_text(reason, "reason")
+    return case_apply(case=case, action="request_invalidation", by=by, version=version, note=reason)
+
+
+@transaction.atomic
+def case_invalidate(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
+    """A supervisor marks the case invalid or malicious (无效/恶意), answering a request if there is one."""
+    require_may(by, case, "invalidate")
+    reason = require_text(reason, "reason")
+    asked = case.events.filter(action="request_invalidation").order_by("-created_at", "-id").first()
     case_apply(case=case, action="invalidate", by=by, version=version, note=reason,
-               data={"approved_by": approver.pk})
+               data={"approved_by": by.pk, "requested_by": asked.actor_id if asked else None})
     return case

@@ -7,28 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent
-from huying.cases.services._core import (
-    DISPATCHING_ROLES,
-    case_apply,
-    is_handler,
-    is_supervisor,
-    require,
-    require_text,
-    transition_check,
-)
+from huying.cases.permissions import require_may
+from huying.cases.services._core import case_apply, require_text, transition_check
 from huying.lib.errors import InvalidInput, NotAllowed
 from huying.org.models import TERRITORIAL_LEVELS, Unit, UnitKind, User
 from huying.routing.route import command_centre_for
 
 
-def _require_handler(by: User, case: Case) -> None:
-    require(is_handler(by, case) or is_supervisor(by), _("只有当前承办单位可以执行此操作"))
-
-
 @transaction.atomic
 def case_accept(*, case: Case, by: User, version: int | None = None) -> Case:
     """The current unit signs for the case (签收); the first signature is the response."""
-    _require_handler(by, case)
+    require_may(by, case, "accept")
     now = timezone.now()
     case_apply(case=case, action="accept", by=by, version=version, responded_at=case.responded_at or now)
     return case
@@ -37,7 +26,7 @@ def case_accept(*, case: Case, by: User, version: int | None = None) -> Case:
 @transaction.atomic
 def case_start(*, case: Case, by: User, note: str = "", version: int | None = None) -> Case:
     """Work on an accepted case begins (处置中)."""
-    _require_handler(by, case)
+    require_may(by, case, "start")
     case_apply(case=case, action="start", by=by, version=version, note=note)
     return case
 
@@ -50,7 +39,7 @@ def _last_dispatcher_unit(case: Case) -> Unit | None:
 @transaction.atomic
 def case_return(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
     """A wrongly dispatched case goes back (退单) within the tier's return window, with a reason."""
-    _require_handler(by, case)
+    require_may(by, case, "return")
     reason = require_text(reason, "reason")
     window = dt.timedelta(hours=case.tier.return_window_hours if case.tier else 2)
     if case.dispatched_at and timezone.now() > case.dispatched_at + window:
@@ -63,9 +52,9 @@ def case_return(*, case: Case, by: User, reason: str, version: int | None = None
     return case
 
 
-def _unit_above(unit: Unit, case: Case) -> Unit:
+def _unit_above(unit: Unit | None, case: Case) -> Unit:
     """The next level up the territorial ladder; departments and districts hand over to the command centre."""
-    if unit.kind in TERRITORIAL_LEVELS[:2]:  # grid → community → street
+    if unit is not None and unit.kind in TERRITORIAL_LEVELS[:2]:  # grid → community → street
         parent = unit.parent
         if parent is not None:
             return parent
@@ -75,7 +64,7 @@ def _unit_above(unit: Unit, case: Case) -> Unit:
 @transaction.atomic
 def case_escalate(*, case: Case, by: User, reason: str, version: int | None = None) -> Case:
     """A unit that cannot solve the case hands it one level up (上报)."""
-    _require_handler(by, case)
+    require_may(by, case, "escalate")
     reason = require_text(reason, "reason")
     above = _unit_above(case.current_unit, case)
     case_apply(case=case, action="escalate", by=by, version=version, note=reason, unit=above,
@@ -87,7 +76,7 @@ def case_escalate(*, case: Case, by: User, reason: str, version: int | None = No
 def case_summon(*, case: Case, by: User, departments: list[Unit], report_due_at: dt.datetime, note: str = "",
                 version: int | None = None) -> Case:
     """The street blows the whistle (吹哨): each summoned department must report back (报到)."""
-    _require_handler(by, case)
+    require_may(by, case, "summon")
     transition_check(case=case, action="summon")
     if case.current_unit.kind != UnitKind.STREET:
         raise NotAllowed(_("只有街道可以吹哨"), code="summon_not_street")
@@ -113,9 +102,9 @@ def case_report_back(*, case: Case, by: User, report: str, version: int | None =
     """A summoned department reports what it did (报到); the last report hands the case back to the street."""
     transition_check(case=case, action="report_back")
     report = require_text(report, "report")
+    require_may(by, case, "report_back")
     pending = case.assignments.filter(role=AssignmentRole.SUMMONED, reported_at__isnull=True)
-    mine = pending.filter(unit_id=by.unit_id).first()
-    require(mine is not None, _("本单位没有待报到的吹哨任务"))
+    mine = pending.get(unit_id=by.unit_id)
     now = timezone.now()
     mine.reported_at, mine.report = now, report
     mine.save(update_fields=["reported_at", "report"])
@@ -128,7 +117,7 @@ def case_report_back(*, case: Case, by: User, report: str, version: int | None =
 @transaction.atomic
 def case_add_cohandlers(*, case: Case, by: User, units: list[Unit], version: int | None = None) -> Case:
     """Add co-handling units (协办) beside the lead unit (主办)."""
-    require(is_handler(by, case) or by.role in DISPATCHING_ROLES, _("无权添加协办单位"))
+    require_may(by, case, "add_cohandlers")
     transition_check(case=case, action="add_note")
     if not units:
         raise InvalidInput(_("请选择协办单位"), field="units")
@@ -145,7 +134,7 @@ def case_add_cohandlers(*, case: Case, by: User, units: list[Unit], version: int
 def case_request_extension(*, case: Case, by: User, until: dt.datetime, reason: str,
                            version: int | None = None) -> Case:
     """Ask for a later completion deadline (延期申请); a supervisor decides."""
-    _require_handler(by, case)
+    require_may(by, case, "request_extension")
     reason = require_text(reason, "reason")
     if case.completion_due_at and until <= case.completion_due_at:
         raise InvalidInput(_("延期时间须晚于原办结时限"), field="until")
@@ -158,7 +147,7 @@ def case_request_extension(*, case: Case, by: User, until: dt.datetime, reason: 
 def case_approve_extension(*, case: Case, by: User, approve: bool = True, note: str = "",
                            version: int | None = None) -> Case:
     """A supervisor approves or refuses the requested extension; work goes on either way."""
-    require(is_supervisor(by), _("只有指挥中心或领导可以审批延期"))
+    require_may(by, case, "decide_extension")
     changes = {"extension_until": None}
     if approve:
         changes["completion_due_at"] = case.extension_until
@@ -178,10 +167,7 @@ def case_add_note(*, case: Case, by: User, note: str, attachments=(), version: i
 @transaction.atomic
 def case_resolve(*, case: Case, by: User, result: str, attachments=(), version: int | None = None) -> Case:
     """The handler reports the result (办结); an operator may answer a consultation at once (直接办结)."""
-    if case.status == "received":
-        require(by.role in DISPATCHING_ROLES or by.is_superuser, _("无权直接办结"))
-    else:
-        _require_handler(by, case)
+    require_may(by, case, "resolve")
     result = require_text(result, "result")
     now = timezone.now()
     case_apply(case=case, action="resolve", by=by, version=version, note=result, attachments=attachments,

@@ -7,11 +7,14 @@ from django.utils.translation import gettext as _
 from huying.cases.deadlines import deadlines_for
 from huying.cases.models import Case, CaseEvent, Channel, Urgency
 from huying.cases.numbers import case_number_next
-from huying.cases.services._core import DISPATCHING_ROLES, case_apply, is_handler, require, require_text
+from huying.cases.permissions import require_may
+from huying.cases.services._core import case_apply, require_text
 from huying.catalog.models import Category, RequestType, Tier
 from huying.lib.errors import InvalidInput
 from huying.org.models import Unit, UnitKind, User
 from huying.routing.route import route_case
+
+TITLE_MAX = Case._meta.get_field("title").max_length
 
 
 def _place_fields(grid: Unit | None) -> dict:
@@ -24,6 +27,15 @@ def _place_fields(grid: Unit | None) -> dict:
         "district": grid.ancestor_of_kind(UnitKind.DISTRICT),
         "place_path": grid.path,
     }
+
+
+def _check_create_input(*, channel: str, urgency: str, lat: float | None, lon: float | None) -> None:
+    if channel not in Channel.values:
+        raise InvalidInput(_("未知的来源渠道"), field="channel")
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("未知的紧急程度"), field="urgency")
+    if (lat is None) != (lon is None):
+        raise InvalidInput(_("经纬度须同时提供"), field="lat" if lat is None else "lon")
 
 
 @transaction.atomic
@@ -46,17 +58,14 @@ def case_create(
 ) -> Case:
     """Take in a request (受理) and, unless told not to, route and dispatch it at once."""
     description = require_text(description, "description")
-    if channel not in Channel.values:
-        raise InvalidInput(_("未知的来源渠道"), field="channel")
-    if (lat is None) != (lon is None):
-        raise InvalidInput(_("经纬度须同时提供"), field="lat" if lat is None else "lon")
+    _check_create_input(channel=channel, urgency=urgency, lat=lat, lon=lon)
     now = timezone.now()
     route = route_case(category=category, request_type=request_type, lat=lat, lon=lon, address=address)
     case = Case.objects.create(
         number=case_number_next(now), channel=channel, request_type=request_type, category=category,
-        title=(title or description[:40]).strip(), description=description, address=address, lat=lat, lon=lon,
-        reporter_name="" if anonymous else reporter_name, reporter_phone=reporter_phone, anonymous=anonymous,
-        urgency=urgency, created_at=now, updated_at=now, created_by=by,
+        title=(title or description)[:TITLE_MAX].strip(), description=description, address=address, lat=lat,
+        lon=lon, reporter_name="" if anonymous else reporter_name, reporter_phone=reporter_phone,
+        anonymous=anonymous, urgency=urgency, created_at=now, updated_at=now, created_by=by,
         **_place_fields(route.place.grid if route.place else None),
     )
     CaseEvent.objects.create(
@@ -84,7 +93,7 @@ def _dispatch(*, case: Case, to: Unit, tier: Tier | None, by: User | None, note:
 def case_dispatch(*, case: Case, to: Unit, by: User, reason: str = "", tier: Tier | None = None,
                   version: int | None = None) -> Case:
     """Send (or re-route, 改派) the case to `to`; deadlines restart from now on the tier."""
-    require(by.role in DISPATCHING_ROLES or by.is_superuser or is_handler(by, case), _("无权派单"))
+    require_may(by, case, "dispatch")
     if case.current_unit_id is not None and case.status != "received":
         reason = require_text(reason, "reason")  # re-routing away from a unit always says why
     if not to.active:
