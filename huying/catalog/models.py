@@ -32,6 +32,8 @@ class Category(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.level = self.parent.level + 1 if self.parent else 1
         super().save(*args, **kwargs)
+        for child in self.children.exclude(level=self.level + 1):  # a moved category carries its subtree along
+            child.save()
 
     def clean(self) -> None:
         if self.parent and self.parent.level >= 3:
@@ -146,7 +148,7 @@ class DispatchRule(models.Model):
 
     def clean(self) -> None:
         # A functional-department matter must not be pushed down to a community or grid (不得下沉).
-        if self.department_id and self.tier.handling_level in (UnitKind.GRID, UnitKind.COMMUNITY):
+        if self.department_id and self.tier_id and self.tier.handling_level in (UnitKind.GRID, UnitKind.COMMUNITY):
             raise ValidationError({"tier": _("职能部门事项不得下派至社区或网格，请选择区级或市级分级")})
         if self.department_id and self.department.is_territorial:
             raise ValidationError({"department": _("责任部门必须是职能部门或公用事业单位")})
