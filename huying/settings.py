@@ -79,6 +79,9 @@ def _database_from_env() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # A file, not memory, so tests see WAL and real locking, and threads can write concurrently;
+        # one per process, so two test runs on one machine do not share it.
+        "TEST": {"NAME": str(DATA_DIR / f"huying_test_{os.getpid()}.sqlite3")},
     }
 
 
