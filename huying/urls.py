@@ -9,6 +9,7 @@ from huying.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
