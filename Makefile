@@ -6,7 +6,7 @@ HUYING_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/huying_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint test-sqlite test-postgres install install-dev serve clean bench
+.PHONY: demo test lint test-sqlite test-postgres install install-dev clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ test: install-dev lint test-sqlite test-postgres
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/huying makemigrations --check --dry-run >/dev/null || (echo "models changed without a migration" && exit 1)
 
 test-sqlite: install-dev
@@ -53,6 +54,11 @@ test-postgres: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/bench_case_create.py
+
+## make messages: refresh the English catalogue from the source strings, then compile it
+messages: install-dev
+	cd huying && ../$(BIN)/django-admin makemessages -l en --ignore "migrations/*" --no-obsolete
+	cd huying && ../$(BIN)/django-admin compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

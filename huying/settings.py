@@ -7,6 +7,7 @@ HUYING_ALLOWED_HOSTS, HUYING_DATA_DIR.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -64,10 +65,11 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # parse() types its result as a TypedDict whose NAME is a str; ours below is a Path, so both are plain dicts.
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

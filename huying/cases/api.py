@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -17,6 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from huying.cases import services
 from huying.cases.api_schemas import (
+    AuthedRequest,
     CaseCreateIn,
     CaseDetail,
     CaseFilters,
@@ -79,7 +80,7 @@ def _case(user: User, number: str, *, for_update: bool = False) -> Case:
     return access_case(user, number, for_update=for_update)
 
 
-def _act(request: HttpRequest, number: str, service: Callable, **arguments) -> Case:
+def _act(request: AuthedRequest, number: str, service: Callable, **arguments) -> Case:
     """Lock the case the caller may see and run one service on it."""
     with transaction.atomic():
         # Row lock: two people acting on one case queue here; the version check catches stale screens.
@@ -92,7 +93,7 @@ def _act(request: HttpRequest, number: str, service: Callable, **arguments) -> C
 
 
 @cases_router.post("", response={201: CaseDetail}, summary="Take in a case (受理)")
-def case_create(request: HttpRequest, payload: CaseCreateIn):
+def case_create(request: AuthedRequest, payload: CaseCreateIn):
     fields = payload.model_dump(exclude={"request_type", "category"})
     request_type = by_code(RequestType, payload.request_type, "request_type")
     category = by_code(Category, payload.category, "category", active=True) if payload.category else None
@@ -107,7 +108,7 @@ class CasePagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, description="at most 100")
 
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "-created_at": ("-created_at", "-id"),
     "created_at": ("created_at", "id"),
     "completion_due_at": (F("completion_due_at").asc(nulls_last=True), "id"),
@@ -144,13 +145,13 @@ def cases_filtered(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
 
 @cases_router.get("", response=list[CaseListItem], summary="Cases the caller may see")
 @paginate(CasePagination, page_size=20, max_page_size=100)
-def case_list(request: HttpRequest, filters: Query[CaseFilters]):
+def case_list(request: AuthedRequest, filters: Query[CaseFilters]):
     qs = cases_visible_to(request.auth).select_related("request_type", "category", "street", "current_unit")
     return cases_filtered(qs, filters)
 
 
 @cases_router.get("/{number}", response=CaseDetail, summary="A case with its timeline")
-def case_detail(request: HttpRequest, number: str):
+def case_detail(request: AuthedRequest, number: str):
     return _case(request.auth, number)
 
 
@@ -158,7 +159,7 @@ def case_detail(request: HttpRequest, number: str):
 
 
 @cases_router.post("/{number}/dispatch", response=CaseDetail, summary="Dispatch or re-route (派单/改派)")
-def case_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
+def case_dispatch(request: AuthedRequest, number: str, payload: DispatchIn):
     to = by_code(Unit, payload.to, "to")
     tier = by_code(Tier, payload.tier, "tier") if payload.tier else None
     return _act(request, number, services.case_dispatch, to=to, tier=tier, reason=payload.reason,
@@ -166,80 +167,80 @@ def case_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
 
 
 @cases_router.post("/{number}/accept", response=CaseDetail, summary="Sign for the case (签收)")
-def case_accept(request: HttpRequest, number: str, payload: VersionIn = None):
+def case_accept(request: AuthedRequest, number: str, payload: VersionIn | None = None):
     payload = payload or VersionIn()
     return _act(request, number, services.case_accept, version=payload.version)
 
 
 @cases_router.post("/{number}/start", response=CaseDetail, summary="Start work (处置)")
-def case_start(request: HttpRequest, number: str, payload: NoteOptionalIn = None):
+def case_start(request: AuthedRequest, number: str, payload: NoteOptionalIn | None = None):
     payload = payload or NoteOptionalIn()
     return _act(request, number, services.case_start, note=payload.note, version=payload.version)
 
 
 @cases_router.post("/{number}/return", response=CaseDetail, summary="Return a wrong dispatch (退单)")
-def case_return(request: HttpRequest, number: str, payload: ReasonIn):
+def case_return(request: AuthedRequest, number: str, payload: ReasonIn):
     return _act(request, number, services.case_return, reason=payload.reason, version=payload.version)
 
 
 @cases_router.post("/{number}/escalate", response=CaseDetail, summary="Escalate one level up (上报)")
-def case_escalate(request: HttpRequest, number: str, payload: ReasonIn):
+def case_escalate(request: AuthedRequest, number: str, payload: ReasonIn):
     return _act(request, number, services.case_escalate, reason=payload.reason, version=payload.version)
 
 
 @cases_router.post("/{number}/summon", response=CaseDetail, summary="Summon departments (吹哨报到)")
-def case_summon(request: HttpRequest, number: str, payload: SummonIn):
+def case_summon(request: AuthedRequest, number: str, payload: SummonIn):
     departments = units_by_code(payload.departments, "departments")
     return _act(request, number, services.case_summon, departments=departments,
                 report_due_at=payload.report_due_at, note=payload.note, version=payload.version)
 
 
 @cases_router.post("/{number}/report-back", response=CaseDetail, summary="A summoned department reports (报到)")
-def case_report_back(request: HttpRequest, number: str, payload: ReportBackIn):
+def case_report_back(request: AuthedRequest, number: str, payload: ReportBackIn):
     return _act(request, number, services.case_report_back, report=payload.report, version=payload.version)
 
 
 @cases_router.post("/{number}/cohandlers", response=CaseDetail, summary="Add co-handling units (协办)")
-def case_cohandlers(request: HttpRequest, number: str, payload: CohandlersIn):
+def case_cohandlers(request: AuthedRequest, number: str, payload: CohandlersIn):
     units = units_by_code(payload.units, "units")
     return _act(request, number, services.case_add_cohandlers, units=units, version=payload.version)
 
 
 @cases_router.post("/{number}/request-extension", response=CaseDetail, summary="Ask for more time (延期申请)")
-def case_request_extension(request: HttpRequest, number: str, payload: ExtensionRequestIn):
+def case_request_extension(request: AuthedRequest, number: str, payload: ExtensionRequestIn):
     return _act(request, number, services.case_request_extension, until=payload.until, reason=payload.reason,
                 version=payload.version)
 
 
 @cases_router.post("/{number}/approve-extension", response=CaseDetail, summary="Decide an extension (延期审批)")
-def case_approve_extension(request: HttpRequest, number: str, payload: ExtensionDecisionIn):
+def case_approve_extension(request: AuthedRequest, number: str, payload: ExtensionDecisionIn):
     return _act(request, number, services.case_approve_extension, approve=payload.approve, note=payload.note,
                 version=payload.version)
 
 
 @cases_router.post("/{number}/notes", response=CaseDetail, summary="Add a note to the timeline")
-def case_note(request: HttpRequest, number: str, payload: NoteIn):
+def case_note(request: AuthedRequest, number: str, payload: NoteIn):
     return _act(request, number, services.case_add_note, note=payload.note, version=payload.version)
 
 
 @cases_router.post("/{number}/resolve", response=CaseDetail, summary="Report the result (办结)")
-def case_resolve(request: HttpRequest, number: str, payload: ResolveIn):
+def case_resolve(request: AuthedRequest, number: str, payload: ResolveIn):
     return _act(request, number, services.case_resolve, result=payload.result, version=payload.version)
 
 
 @cases_router.post("/{number}/close", response=CaseDetail, summary="Archive (归档)")
-def case_close(request: HttpRequest, number: str, payload: NoteOptionalIn = None):
+def case_close(request: AuthedRequest, number: str, payload: NoteOptionalIn | None = None):
     payload = payload or NoteOptionalIn()
     return _act(request, number, services.case_close, note=payload.note, version=payload.version)
 
 
 @cases_router.post("/{number}/reopen", response=CaseDetail, summary="Reopen (重办)")
-def case_reopen(request: HttpRequest, number: str, payload: ReasonIn):
+def case_reopen(request: AuthedRequest, number: str, payload: ReasonIn):
     return _act(request, number, services.case_reopen, reason=payload.reason, version=payload.version)
 
 
 @cases_router.post("/{number}/merge", response=CaseDetail, summary="Merge into another case (并单)")
-def case_merge(request: HttpRequest, number: str, payload: MergeIn):
+def case_merge(request: AuthedRequest, number: str, payload: MergeIn):
     into = cases_visible_to(request.auth).filter(number=payload.into).first()
     if into is None:
         raise InvalidInput(_("目标工单不存在或无权查看"), code="unknown_case", field="into")
@@ -247,12 +248,12 @@ def case_merge(request: HttpRequest, number: str, payload: MergeIn):
 
 
 @cases_router.post("/{number}/request-invalidation", response=CaseDetail, summary="Ask to mark invalid (申请无效)")
-def case_request_invalidation(request: HttpRequest, number: str, payload: InvalidateIn):
+def case_request_invalidation(request: AuthedRequest, number: str, payload: InvalidateIn):
     return _act(request, number, services.case_request_invalidation, reason=payload.reason, version=payload.version)
 
 
 @cases_router.post("/{number}/invalidate", response=CaseDetail, summary="Mark invalid (无效, supervisors)")
-def case_invalidate(request: HttpRequest, number: str, payload: InvalidateIn):
+def case_invalidate(request: AuthedRequest, number: str, payload: InvalidateIn):
     return _act(request, number, services.case_invalidate, reason=payload.reason, version=payload.version)
 
 
@@ -260,7 +261,7 @@ def case_invalidate(request: HttpRequest, number: str, payload: InvalidateIn):
 
 
 @reference_router.get("/units", response=list[UnitOut], summary="Active units (dispatch targets)")
-def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
+def unit_list(request: AuthedRequest, filters: Query[UnitFilters]):
     units = Unit.objects.filter(active=True).select_related("parent")
     if filters.kind:
         units = units.filter(kind=filters.kind)
@@ -270,15 +271,15 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
 
 
 @reference_router.get("/catalog/categories", response=list[CategoryOut], summary="Active categories")
-def category_list(request: HttpRequest):
+def category_list(request: AuthedRequest):
     return Category.objects.filter(active=True).select_related("parent")
 
 
 @reference_router.get("/catalog/request-types", response=list[CodeName], summary="Request types")
-def request_type_list(request: HttpRequest):
+def request_type_list(request: AuthedRequest):
     return RequestType.objects.all()
 
 
 @reference_router.get("/catalog/tiers", response=list[TierOut], summary="Response tiers")
-def tier_list(request: HttpRequest):
+def tier_list(request: AuthedRequest):
     return Tier.objects.all()

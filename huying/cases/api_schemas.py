@@ -2,8 +2,9 @@
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import Annotated, Any, TypeAlias
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, PlainSerializer
@@ -13,6 +14,15 @@ from huying.cases.models import Case, Channel, Urgency
 from huying.cases.permissions import is_handler, is_supervisor, may
 from huying.cases.workflow import ACTIVE, Status, allowed_actions
 from huying.org.models import Role, UnitKind, User
+
+# ---- the request -------------------------------------------------------------------------------------------
+
+
+class AuthedRequest(HttpRequest):
+    """A request that passed the API's authentication: ninja puts the caller in `auth` (always a User here)."""
+
+    auth: User
+
 
 # ---- input types -------------------------------------------------------------------------------------------
 
@@ -32,26 +42,34 @@ def _sane_datetime(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def text(max_length: int | None = None, min_length: int | None = None):
-    return Annotated[str, Field(max_length=max_length, min_length=min_length), AfterValidator(_no_nul)]
+# Free text, by its longest allowed length. Named aliases, not a helper called in the annotation, so type checkers
+# see a str; each one refuses NUL.
+Text: TypeAlias = Annotated[str, AfterValidator(_no_nul)]
+Text30: TypeAlias = Annotated[str, Field(max_length=30), AfterValidator(_no_nul)]
+Text50: TypeAlias = Annotated[str, Field(max_length=50), AfterValidator(_no_nul)]
+Text64: TypeAlias = Annotated[str, Field(max_length=64), AfterValidator(_no_nul)]
+Text100: TypeAlias = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
+Text200: TypeAlias = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
+Text300: TypeAlias = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
 
-
-Code = text(max_length=64)
-When = Annotated[dt.datetime, AfterValidator(_sane_datetime)]
-Version = Annotated[int | None, Field(None, ge=1, le=2**31 - 1, description="optimistic lock: the version read")]
+Code: TypeAlias = Text64
+When: TypeAlias = Annotated[dt.datetime, AfterValidator(_sane_datetime)]
+Version: TypeAlias = Annotated[
+    int | None, Field(None, ge=1, le=2**31 - 1, description="optimistic lock: the version read")
+]
 
 
 class CaseCreateIn(Schema):
     channel: Channel = Channel.API
     request_type: Code = Field(description="request type code, e.g. complaint")
     category: Code | None = Field(None, description="category code")
-    title: text(200) = ""
-    description: text()
-    address: text(300) = ""
+    title: Text200 = ""
+    description: Text
+    address: Text300 = ""
     lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    reporter_name: text(50) = ""
-    reporter_phone: text(30) = ""
+    reporter_name: Text50 = ""
+    reporter_phone: Text30 = ""
     anonymous: bool = False
     urgency: Urgency = Urgency.NORMAL
 
@@ -62,26 +80,26 @@ class VersionIn(Schema):
 
 class DispatchIn(VersionIn):
     to: Code = Field(description="target unit code")
-    reason: text() = ""
+    reason: Text = ""
     tier: Code | None = Field(None, description="tier code; defaults to the case's tier")
 
 
 class NoteOptionalIn(VersionIn):
-    note: text() = ""
+    note: Text = ""
 
 
 class ReasonIn(VersionIn):
-    reason: text()
+    reason: Text
 
 
 class SummonIn(VersionIn):
     departments: list[Code] = Field(min_length=1, max_length=50, description="department unit codes")
     report_due_at: When
-    note: text() = ""
+    note: Text = ""
 
 
 class ReportBackIn(VersionIn):
-    report: text()
+    report: Text
 
 
 class CohandlersIn(VersionIn):
@@ -90,29 +108,29 @@ class CohandlersIn(VersionIn):
 
 class ExtensionRequestIn(VersionIn):
     until: When
-    reason: text()
+    reason: Text
 
 
 class ExtensionDecisionIn(VersionIn):
     approve: bool = True
-    note: text() = ""
+    note: Text = ""
 
 
 class NoteIn(VersionIn):
-    note: text()
+    note: Text
 
 
 class ResolveIn(VersionIn):
-    result: text()
+    result: Text
 
 
 class MergeIn(VersionIn):
-    into: text(64) = Field(description="number of the case to merge into")
-    note: text() = ""
+    into: Text64 = Field(description="number of the case to merge into")
+    note: Text = ""
 
 
 class InvalidateIn(VersionIn):
-    reason: text()
+    reason: Text
 
 
 class Ordering(enum.StrEnum):
@@ -133,7 +151,7 @@ class CaseFilters(Schema):
     overdue: bool | None = Field(None, description="past the completion deadline and still active")
     created_from: When | None = None
     created_to: When | None = None
-    q: text(100) | None = Field(None, description="case number, or text in title, description or address")
+    q: Text100 | None = Field(None, description="case number, or text in title, description or address")
     ordering: Ordering = Ordering.CREATED_DESC
 
 
@@ -219,12 +237,13 @@ class CaseListItem(Schema):
     def resolve_status_label(obj: Case) -> str:
         return str(Status(obj.status).label)
 
+    # These two take the context they ignore so that CaseDetail can override them with versions that need it.
     @staticmethod
-    def resolve_reporter_name(obj: Case) -> str:
+    def resolve_reporter_name(obj: Case, context: dict[str, Any]) -> str:
         return mask_name(obj.reporter_name)
 
     @staticmethod
-    def resolve_reporter_phone(obj: Case) -> str:
+    def resolve_reporter_phone(obj: Case, context: dict[str, Any]) -> str:
         return mask_phone(obj.reporter_phone)
 
     @staticmethod
@@ -273,6 +292,12 @@ class DeadlinesOut(Schema):
     extension_until: LocalTime | None
     responded_at: LocalTime | None
     overdue: bool
+
+
+def caller(context: dict[str, Any]) -> User:
+    """The authenticated user, from the context ninja hands to resolvers that ask for one."""
+    request: AuthedRequest = context["request"]
+    return request.auth
 
 
 def sees_reporter(user: User, case: Case) -> bool:
@@ -327,18 +352,18 @@ class CaseDetail(CaseListItem):
     allowed_actions: list[str]
 
     @staticmethod
-    def resolve_reporter_name(obj: Case, context) -> str:
-        full = sees_reporter(context["request"].auth, obj)
+    def resolve_reporter_name(obj: Case, context: dict[str, Any]) -> str:
+        full = sees_reporter(caller(context), obj)
         return obj.reporter_name if full else mask_name(obj.reporter_name)
 
     @staticmethod
-    def resolve_reporter_phone(obj: Case, context) -> str:
-        full = sees_reporter(context["request"].auth, obj)
+    def resolve_reporter_phone(obj: Case, context: dict[str, Any]) -> str:
+        full = sees_reporter(caller(context), obj)
         return obj.reporter_phone if full else mask_phone(obj.reporter_phone)
 
     @staticmethod
     def resolve_merged_into(obj: Case) -> str | None:
-        return obj.merged_into.number if obj.merged_into_id else None
+        return obj.merged_into.number if obj.merged_into is not None else None
 
     @staticmethod
     def resolve_deadlines(obj: Case) -> dict:
@@ -348,20 +373,12 @@ class CaseDetail(CaseListItem):
 
     @staticmethod
     def resolve_assignments(obj: Case) -> list:
-        return _assignments(obj)
+        return list(obj.assignments.select_related("unit").order_by("created_at", "id"))
 
     @staticmethod
     def resolve_timeline(obj: Case) -> list:
         return list(obj.events.select_related("actor", "actor_unit", "unit"))
 
     @staticmethod
-    def resolve_allowed_actions(obj: Case, context) -> list[str]:
-        return actions_for(context["request"].auth, obj)
-
-
-def _assignments(case: Case) -> list:
-    # Both the assignments list and the allowed actions need them: fetch once per response.
-    cached = getattr(case, "_api_assignments", None)
-    if cached is None:
-        cached = case._api_assignments = list(case.assignments.select_related("unit").order_by("created_at", "id"))
-    return cached
+    def resolve_allowed_actions(obj: Case, context: dict[str, Any]) -> list[str]:
+        return actions_for(caller(context), obj)

@@ -34,6 +34,8 @@ def handles(user: User, case: Case) -> bool:
 
 
 def is_summoned(user: User, case: Case) -> bool:
+    if user.unit_id is None:  # no unit, no summons (filtering on unit_id=None would mean IS NULL)
+        return False
     return case.assignments.filter(unit_id=user.unit_id, role=AssignmentRole.SUMMONED, reported_at=None).exists()
 
 

@@ -18,10 +18,11 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     if user.is_superuser:
         return Case.objects.all()
-    if user.unit_id is None:
+    unit = user.unit
+    if unit is None:
         return Case.objects.none()
-    scope = user.unit.scope_path()
-    assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), unit_id=user.unit_id)
+    scope = unit.scope_path()
+    assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), unit=unit)
     return Case.objects.filter(
         Q(place_path__startswith=scope) | Q(current_unit__path__startswith=scope) | Exists(assigned)
     )

@@ -9,10 +9,10 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
 from django.utils.translation import gettext as _
 
 from huying.catalog.models import Category
@@ -24,7 +24,22 @@ MAX_DEPTH = 3
 MAX_ERRORS_SHOWN = 20
 _FALSE = frozenset({"0", "false", "no", "n", "否", "停用"})
 _ACTIVE_WORDS = _FALSE | {"1", "true", "yes", "y", "是", "启用", ""}  # an empty cell means active, the default
-_LENGTH_LIMITS = tuple((f, Category._meta.get_field(f).max_length) for f in ("code", "name", "name_en"))
+
+
+def _max_length(field_name: str) -> int:
+    field = Category._meta.get_field(field_name)
+    if not isinstance(field, CharField) or field.max_length is None:
+        raise TypeError(f"Category.{field_name} is not a CharField with a max_length")
+    return field.max_length
+
+
+_LENGTH_LIMITS = tuple((f, _max_length(f)) for f in ("code", "name", "name_en"))
+
+
+class Writable(Protocol):
+    """Where an export goes: a text file, or an HttpResponse to download."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,7 @@ class ImportReport:
         }
 
 
-def categories_export(stream: TextIO, *, queryset: QuerySet[Category] | None = None) -> int:
+def categories_export(stream: Writable, *, queryset: QuerySet[Category] | None = None) -> int:
     """Write the categories (all by default) ordered by code; returns how many rows were written."""
     nodes = (Category.objects.all() if queryset is None else queryset).select_related("parent").order_by("code")
     stream.write("\ufeff")  # the BOM is how Excel knows the file is UTF-8 and not the locale's GBK

@@ -41,7 +41,8 @@ class Category(models.Model):
 
     def lineage(self) -> list["Category"]:
         """Self and its ancestors, nearest first."""
-        chain, node = [], self
+        chain: list[Category] = []
+        node: Category | None = self
         while node is not None:
             chain.append(node)
             node = node.parent
@@ -150,7 +151,7 @@ class DispatchRule(models.Model):
         # A functional-department matter must not be pushed down to a community or grid (不得下沉).
         if self.department_id and self.tier_id and self.tier.handling_level in (UnitKind.GRID, UnitKind.COMMUNITY):
             raise ValidationError({"tier": _("职能部门事项不得下派至社区或网格，请选择区级或市级分级")})
-        if self.department_id and self.department.is_territorial:
+        if self.department is not None and self.department.is_territorial:
             raise ValidationError({"department": _("责任部门必须是职能部门或公用事业单位")})
 
 

@@ -125,11 +125,12 @@ def _rules_match(catalogue: Catalogue, demo: DemoDistrict) -> None:
 
 def _leaves_by_owner(categories: list[Category], owners: set[int]) -> dict[int | None, list[Category]]:
     """Group the tree's leaves by their nearest ancestor that a matter claims (None: claimed by none)."""
-    by_pk = {c.pk: c for c in categories}
+    by_pk: dict[int | None, Category] = {c.pk: c for c in categories}  # a root's parent_id (None) finds nothing
     parents = {c.parent_id for c in categories}
     grouped: dict[int | None, list[Category]] = {}
     for leaf in (c for c in categories if c.pk not in parents):
-        node, owner = leaf, None
+        node: Category | None = leaf
+        owner: int | None = None
         while node is not None:
             if node.pk in owners:
                 owner = node.pk

@@ -85,11 +85,11 @@ def _departments_build(rng: random.Random, demo: DemoDistrict) -> None:
 
 
 def _population_sum(demo: DemoDistrict) -> None:
-    """Streets and the district count the people of their communities."""
+    """Streets and the district count the people of their communities (the demo gives each one a count)."""
     for street in demo.streets:
-        street.population = sum(c.population for c in demo.communities if c.parent_id == street.pk)
+        street.population = sum(c.population or 0 for c in demo.communities if c.parent_id == street.pk)
         street.save(update_fields=["population"])
-    demo.district.population = sum(c.population for c in demo.communities)
+    demo.district.population = sum(c.population or 0 for c in demo.communities)
     demo.district.save(update_fields=["population"])
 
 
@@ -99,6 +99,8 @@ def district_load(district: Unit) -> DemoDistrict:
     by_kind: dict[str, list[Unit]] = {}
     for unit in below:
         by_kind.setdefault(unit.kind, []).append(unit)
+    if district.parent is None:  # district_build puts it under the city; someone has moved it since
+        raise LookupError(f"demo district {district.code} has no city above it")
     return DemoDistrict(
         city=district.parent, district=district, centre=by_kind[UnitKind.COMMAND_CENTRE][0],
         streets=by_kind.get(UnitKind.STREET, []), communities=by_kind.get(UnitKind.COMMUNITY, []),

@@ -166,7 +166,7 @@ class Drafter:
     def _place(self, building: Building) -> dict[str, str]:
         compound = _BUILDING_NAME.match(building.name)
         road = _ADDRESS.match(building.address)
-        community = self.world.units[self.world.units[building.grid_id].parent_id]
+        community = self.world.parent_of(self.world.units[building.grid_id])
         return {"place": building.name, "compound": compound.group(1) if compound else building.name,
                 "road": road.group(1) if road else building.address, "unit": community.name}
 
@@ -182,6 +182,8 @@ class Drafter:
 
     def _coordinates(self, channel: str, building: Building) -> tuple[float | None, float | None]:
         if channel not in (Channel.WEB, Channel.QR, Channel.PATROL, Channel.EMERGENCY):
+            return None, None
+        if building.lat is None or building.lon is None:  # a building not on the map gives no fix to jitter
             return None, None
         jitter = 0.00005  # a phone's fix lands near the door, well inside the grid
         return (round(building.lat + self.rng.uniform(-jitter, jitter), 6),

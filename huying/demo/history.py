@@ -94,7 +94,7 @@ def _tell(teller: paths.Teller, story: Story, draft: Draft, previous: Story | No
         data["upstream_id"] = draft.upstream_id
     try:
         story.open(story.case.created_by, data)
-        if _merge_candidate(teller, story, previous):
+        if previous is not None and _merge_candidate(teller, story, previous):
             _merge(teller, story, draft, previous, chronicle)
         else:
             teller.tell(story, draft)
@@ -102,8 +102,8 @@ def _tell(teller: paths.Teller, story: Story, draft: Draft, previous: Story | No
         pass  # the rest of this case's life has not happened yet
 
 
-def _merge_candidate(teller: paths.Teller, story: Story, previous: Story | None) -> bool:
-    if previous is None or story.case.created_at - previous.case.created_at > MERGE_WINDOW:
+def _merge_candidate(teller: paths.Teller, story: Story, previous: Story) -> bool:
+    if story.case.created_at - previous.case.created_at > MERGE_WINDOW:
         return False
     return previous.active_at(story.case.created_at) and teller.rng.random() < MERGE_SHARE
 
@@ -120,6 +120,7 @@ def _merge(teller: paths.Teller, story: Story, draft: Draft, target: Story, chro
     story.record("merge", at, operator, note=note, unit=into.current_unit, data={"into": into.number})
     chronicle.merges.append((story.case, into))
     status = target.status_at(at)
+    assert status is not None  # the target is active at `at`, checked above
     target.insert(CaseEvent(case=into, action="merge_in", actor=operator, actor_unit_id=operator.unit_id,
                             from_status=status, to_status=status, note=note, data={"from": story.case.number},
                             created_at=at))

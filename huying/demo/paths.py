@@ -2,8 +2,10 @@
 escalated, summoned, extended, reopened, invalidated. Shares are of the cases that could take that turn."""
 
 import datetime as dt
+from typing import Any
 
 from huying.cases.models import AssignmentRole, CaseAssignment
+from huying.catalog.models import Tier
 from huying.demo import texts
 from huying.demo.drafts import Draft
 from huying.demo.story import Story
@@ -42,6 +44,20 @@ def office(world: World, when: dt.datetime, due: dt.datetime | None) -> dt.datet
     day = local.date() + dt.timedelta(days=1 if local.hour >= 22 else 0)
     morning = dt.datetime.combine(day, dt.time(8), SHANGHAI) + minutes(world, 0, 50)
     return morning if due is None or morning <= due else when
+
+
+def _dispatched_at(story: Story) -> dt.datetime:
+    """When the case went to its unit: the paths work a case only once it has been dispatched."""
+    if story.case.dispatched_at is None:
+        raise AssertionError(f"demo history worked case {story.case.number} before dispatching it")
+    return story.case.dispatched_at
+
+
+def _current_unit(story: Story) -> Unit:
+    """The unit working the case: the paths work a case only once it has been dispatched."""
+    if story.case.current_unit is None:
+        raise AssertionError(f"demo history worked case {story.case.number} before dispatching it")
+    return story.case.current_unit
 
 
 class Teller:
@@ -97,6 +113,7 @@ class Teller:
     def assign_owner(self, story: Story, draft: Draft) -> None:
         """The command centre settles who owns a case no rule placed (权责不清) and dispatches it."""
         demo, tiers = self.world.demo, self.world.catalogue.tiers
+        tier: Tier | None
         if self.rng.random() < 0.5 and "B" in tiers:
             to, tier = self.world.place_of(draft.grid)["street"], tiers["B"]
         else:
@@ -107,7 +124,8 @@ class Teller:
     def wrong_unit(self, unit: Unit) -> Unit | None:
         """A plausible mistake: a neighbouring community or street, or another department."""
         demo = self.world.demo
-        pools = {UnitKind.COMMUNITY: demo.communities, UnitKind.STREET: demo.streets, UnitKind.GRID: demo.grids}
+        pools: dict[str, list[Unit]] = {UnitKind.COMMUNITY: demo.communities, UnitKind.STREET: demo.streets,
+                                        UnitKind.GRID: demo.grids}
         pool = pools.get(unit.kind) or list(demo.departments.values())
         if unit == demo.centre:
             return None
@@ -148,23 +166,23 @@ class Teller:
             self.reopen(story, draft)
 
     def respond_time(self, story: Story) -> dt.datetime:
-        case = story.case
-        due = case.response_due_at or case.dispatched_at + dt.timedelta(hours=24)
+        dispatched = _dispatched_at(story)
+        due = story.case.response_due_at or dispatched + dt.timedelta(hours=24)
         share = self.rng.uniform(0.05, 0.8) if self.rng.random() < RESPONSE_MET else self.rng.uniform(1.05, 2.5)
-        return office(self.world, case.dispatched_at + (due - case.dispatched_at) * share, due)
+        return office(self.world, dispatched + (due - dispatched) * share, due)
 
     def resolve_time(self, story: Story, accepted: dt.datetime) -> dt.datetime:
-        case = story.case
-        due = case.completion_due_at or case.dispatched_at + dt.timedelta(days=5)
+        dispatched = _dispatched_at(story)
+        due = story.case.completion_due_at or dispatched + dt.timedelta(days=5)
         if self.rng.random() < COMPLETION_MET and due > accepted + dt.timedelta(minutes=5):
             return office(self.world, between(self.world, accepted, due, 0.15, 0.95), due)
-        late = max((due - case.dispatched_at) * self.rng.uniform(0.05, 1.2), dt.timedelta(minutes=20))
+        late = max((due - dispatched) * self.rng.uniform(0.05, 1.2), dt.timedelta(minutes=20))
         return max(due, accepted) + late
 
     def turn(self, story: Story, draft: Draft, handler: User | None, resolve_at: dt.datetime) -> User | None:
         """At most one turn on the way: escalate, summon, add co-handlers or ask for more time."""
         case = story.case
-        kind, roll = case.current_unit.kind, self.rng.random()
+        kind, roll = _current_unit(story).kind, self.rng.random()
         if kind in (UnitKind.GRID, UnitKind.COMMUNITY) and roll < ESCALATE_SHARE:
             return self.escalate(story, handler, resolve_at)
         if kind == UnitKind.STREET and roll < SUMMON_SHARE:
@@ -177,7 +195,7 @@ class Teller:
 
     def escalate(self, story: Story, handler: User | None, resolve_at: dt.datetime) -> User | None:
         """The community (or grid) cannot solve it and hands it one level up (上报)."""
-        above = self.world.units[story.case.current_unit.parent_id]
+        above = self.world.parent_of(_current_unit(story))
         at = story.at(between(self.world, story.clock, resolve_at, 0.2, 0.5))
         story.record("escalate", at, handler, note=self.rng.choice(texts.ESCALATE_REASONS), unit=above,
                      current_unit=above)
@@ -218,9 +236,10 @@ class Teller:
 
     def extend(self, story: Story, handler: User | None, resolve_at: dt.datetime) -> None:
         """Ask for more time before the deadline passes (延期); the command centre approves."""
-        case = story.case
-        at = story.at(between(self.world, story.clock, case.completion_due_at, 0.5, 0.9))
-        until = max(self.world.calendar.add(case.completion_due_at, 3, "working_days"),
+        due = story.case.completion_due_at
+        assert due is not None  # turn() extends only a case that has a completion deadline
+        at = story.at(between(self.world, story.clock, due, 0.5, 0.9))
+        until = max(self.world.calendar.add(due, 3, "working_days"),
                     resolve_at + dt.timedelta(hours=2))
         story.record("request_extension", at, handler, note=self.rng.choice(texts.EXTENSION_REASONS),
                      extension_until=until, data={"until": until.isoformat()})
@@ -237,8 +256,8 @@ class Teller:
         """The resident was not satisfied at the call-back: the case goes back to its unit (重办)."""
         case = story.case
         at = story.at(story.clock + minutes(self.world, 120, 4 * 24 * 60))
-        changes = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None,
-                   "dispatched_at": at}
+        changes: dict[str, Any] = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None,
+                                   "dispatched_at": at}
         if case.tier is not None:
             changes.update(self.world.deadlines(case.tier, draft.request_type, at))
         story.record("reopen", at, self.world.operator(), note=self.rng.choice(texts.REOPEN_REASONS),

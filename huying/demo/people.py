@@ -44,7 +44,7 @@ def _main_units(demo: DemoDistrict) -> dict[str, Unit]:
     }
 
 
-def _colleagues(demo: DemoDistrict) -> list[tuple[str, Unit, str]]:
+def _colleagues(demo: DemoDistrict) -> list[tuple[str, Unit, Role]]:
     """Staff beside the demo logins: a worker per grid, someone per community, street, department, utility."""
     rows = [(f"grid{i:02d}", g, Role.GRID_WORKER) for i, g in enumerate(demo.grids[1:], start=2)]
     rows += [(f"community{i}", c, Role.COMMUNITY_STAFF) for i, c in enumerate(demo.communities[1:], start=2)]
@@ -77,6 +77,7 @@ def staff_index(users: list[User]) -> Staff:
             continue
         if user.role == Role.COMMAND_CENTRE:
             staff.command.append(user)
-        if user.role not in (Role.LEADER, Role.ADMIN):
+        # Every demo user has a unit; one without could not be looked up by unit anyway.
+        if user.role not in (Role.LEADER, Role.ADMIN) and user.unit_id is not None:
             staff.by_unit[user.unit_id].append(user)
     return staff

@@ -40,9 +40,15 @@ class World:
             "completion_due_at": self.calendar.add(start, spec.completion_amount, spec.completion_unit),
         }
 
+    def parent_of(self, unit: Unit) -> Unit:
+        """The unit above a grid, community or street (the demo tree has no gaps)."""
+        if unit.parent_id is None:
+            raise AssertionError(f"demo unit {unit.code} has no parent")
+        return self.units[unit.parent_id]
+
     def place_of(self, grid: Unit) -> dict[str, Unit]:
-        community = self.units[grid.parent_id]
-        return {"grid": grid, "community": community, "street": self.units[community.parent_id],
+        community = self.parent_of(grid)
+        return {"grid": grid, "community": community, "street": self.parent_of(community),
                 "district": self.demo.district}
 
     def route(self, rule: MatterRule | None, grid: Unit) -> tuple[Unit, Tier | None, str]:

@@ -19,7 +19,8 @@ class StaffAdmin(UserAdmin):
     list_filter = ("role", "is_active", "unit__kind")
     search_fields = ("username", "first_name", "last_name", "unit__name")
     autocomplete_fields = ("unit",)
-    fieldsets = (*UserAdmin.fieldsets, (_("岗位"), {"fields": ("unit", "role", "phone")}))
+    # UserAdmin always sets fieldsets, though ModelAdmin's type allows None: `or ()` only satisfies the checker.
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("岗位"), {"fields": ("unit", "role", "phone")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, (_("岗位"), {"fields": ("unit", "role", "phone")}))
 
 

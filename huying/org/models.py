@@ -75,7 +75,7 @@ class Unit(models.Model):
 
     def scope_path(self) -> str:
         """The subtree this unit's staff oversee: a command centre oversees its whole district."""
-        if self.kind == UnitKind.COMMAND_CENTRE and self.parent_id:
+        if self.kind == UnitKind.COMMAND_CENTRE and self.parent is not None:
             return self.parent.path
         return self.path
 

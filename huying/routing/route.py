@@ -63,7 +63,7 @@ def route_case(*, category: Category | None, request_type: RequestType, lat: flo
     grid = place.grid if place else None
     district = grid.ancestor_of_kind(UnitKind.DISTRICT) if grid else None
     rule = rule_for(category=category, request_type=request_type, place_unit=grid)
-    if rule is not None and rule.department_id:
+    if rule is not None and rule.department is not None:
         return Route(rule.department, rule.tier, place, rule, False, "dispatch_rule_department")
     if rule is None:
         return Route(command_centre_for(district), None, place, None, True, "no_dispatch_rule")

@@ -1,5 +1,7 @@
 """Ending a case's life, or giving it a second one: close, reopen, merge, invalidate."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +30,8 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
     require_may(by, case, "reopen")
     reason = require_text(reason, "reason")
     now = timezone.now()
-    changes = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None, "dispatched_at": now}
+    changes: dict[str, Any] = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None,
+                               "dispatched_at": now}
     if case.tier is not None:
         due = deadlines_for(tier=case.tier, request_type=case.request_type, start=now)
         changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)
@@ -43,9 +46,10 @@ def case_merge(*, case: Case, into: Case, by: User, note: str = "", version: int
     if into.pk == case.pk:
         raise InvalidInput(_("不能并入自身"), field="into")
     # Lock the target too: it must still be open when the repeat is tied to it, and visible to the merger.
-    into = cases_visible_to(by).select_for_update(of=("self",)).filter(pk=into.pk).first()
-    if into is None:
+    locked = cases_visible_to(by).select_for_update(of=("self",)).filter(pk=into.pk).first()
+    if locked is None:
         raise InvalidInput(_("目标工单不存在或无权查看"), code="unknown_case", field="into")
+    into = locked
     if into.status not in ACTIVE:
         raise InvalidInput(_("只能并入办理中的工单"), field="into")
     case_apply(case=case, action="merge", by=by, version=version, note=note, unit=into.current_unit,

@@ -1,6 +1,7 @@
 """The handling unit's actions: accept, start, return, escalate, summon, extensions, notes, resolve."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -78,7 +79,7 @@ def case_summon(*, case: Case, by: User, departments: list[Unit], report_due_at:
     """The street blows the whistle (吹哨): each summoned department must report back (报到)."""
     require_may(by, case, "summon")
     transition_check(case=case, action="summon")
-    if case.current_unit.kind != UnitKind.STREET:
+    if case.current_unit is None or case.current_unit.kind != UnitKind.STREET:
         raise NotAllowed(_("只有街道可以吹哨"), code="summon_not_street")
     if not departments:
         raise InvalidInput(_("请选择至少一个部门"), field="departments")
@@ -101,8 +102,9 @@ def case_summon(*, case: Case, by: User, departments: list[Unit], report_due_at:
 def case_report_back(*, case: Case, by: User, report: str, version: int | None = None) -> Case:
     """A summoned department reports what it did (报到); the last report hands the case back to the street."""
     transition_check(case=case, action="report_back")
-    report = require_text(report, "report")
     require_may(by, case, "report_back")
+    report = require_text(report, "report")
+    assert by.unit_id is not None  # require_may above: only staff of a summoned unit get here
     pending = case.assignments.filter(role=AssignmentRole.SUMMONED, reported_at__isnull=True)
     mine = pending.get(unit_id=by.unit_id)
     now = timezone.now()
@@ -148,7 +150,7 @@ def case_approve_extension(*, case: Case, by: User, approve: bool = True, note: 
                            version: int | None = None) -> Case:
     """A supervisor approves or refuses the requested extension; work goes on either way."""
     require_may(by, case, "decide_extension")
-    changes = {"extension_until": None}
+    changes: dict[str, Any] = {"extension_until": None}
     if approve:
         changes["completion_due_at"] = case.extension_until
     case_apply(case=case, action="decide_extension", by=by, version=version, note=note,

@@ -1,5 +1,7 @@
 """Creating a case and sending it to a unit (受理, 派单)."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +84,7 @@ def case_create(
 def _dispatch(*, case: Case, to: Unit, tier: Tier | None, by: User | None, note: str, data: dict,
               version: int | None = None) -> None:
     now = timezone.now()
-    changes = {"current_unit": to, "dispatched_at": now, "tier": tier, "responded_at": None}
+    changes: dict[str, Any] = {"current_unit": to, "dispatched_at": now, "tier": tier, "responded_at": None}
     if tier is not None:
         due = deadlines_for(tier=tier, request_type=case.request_type, start=now)
         changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)
