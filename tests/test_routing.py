@@ -70,3 +70,25 @@ def test_case_without_a_route_is_still_dispatched_to_the_command_centre(cast, ne
     case = new_case(category=cast.noise)
     assert (case.status, case.current_unit) == ("dispatched", cast.centre)
     assert case.events.get(action="dispatch").data["unassigned"] is True
+
+
+def test_a_renamed_building_is_found_by_its_new_alias_at_once(cast):
+    assert place_resolve(address="老幸福楼") is None
+    cast.building3.aliases += "\n老幸福楼"
+    cast.building3.save()
+    assert place_resolve(address="老幸福楼").building == cast.building3
+
+
+def test_a_redrawn_grid_boundary_is_used_at_once(cast):
+    from tests.cast import square
+
+    assert place_resolve(lat=30.905, lon=114.905) is None
+    cast.grid3.boundary = square(114.90, 30.90)
+    cast.grid3.save()
+    assert place_resolve(lat=30.905, lon=114.905).grid == cast.grid3
+
+
+def test_a_deactivated_grid_no_longer_claims_points(cast):
+    cast.grid3.active = False
+    cast.grid3.save()
+    assert place_resolve(lat=30.705, lon=114.405) is None

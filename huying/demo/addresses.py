@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from huying.demo import names
 from huying.demo.district import DemoDistrict
 from huying.geo.models import Building
+from huying.geo.registry import registry_changed
 
 COMPOUNDS_PER_COMMUNITY = 10
 
@@ -44,7 +45,9 @@ def buildings_build(rng: random.Random, demo: DemoDistrict) -> list[Building]:
         for k in range(COMPOUNDS_PER_COMMUNITY):
             grid = grids[k % len(grids)]
             rows.extend(_compound_buildings(rng, next(compounds), grid, demo.quads[grid.pk]))
-    return Building.objects.bulk_create(rows)
+    created = Building.objects.bulk_create(rows)
+    registry_changed()  # bulk_create sends no signals: tell running processes to rebuild their place index
+    return created
 
 
 def _compound_buildings(rng: random.Random, compound: Compound, grid, quad) -> list[Building]:

@@ -27,3 +27,14 @@ class Building(models.Model):
     def names(self) -> list[str]:
         extra = [a.strip() for a in self.aliases.splitlines() if a.strip()]
         return [self.name, *([self.address] if self.address else []), *extra]
+
+
+class RegistryVersion(models.Model):
+    """One row whose stamp changes whenever a grid boundary or a building changes.
+
+    Each process keeps its place index in memory and rebuilds it when this number moved, so resolving a
+    place costs one primary-key read instead of loading every grid and building.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=0)

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from shapely.geometry import Point, shape
 
 from huying.geo.models import Building
+from huying.geo.registry import place_index
 from huying.lib.text import normalise_address
-from huying.org.models import Unit, UnitKind
+from huying.org.models import Unit
 
 FUZZY_MIN_SCORE = 90
 
@@ -21,29 +21,26 @@ class PlaceMatch:
 
 def grid_at(lat: float, lon: float) -> Unit | None:
     """The active grid whose polygon contains the point (GeoJSON order: lon, lat)."""
-    point = Point(lon, lat)
-    for grid in Unit.objects.filter(kind=UnitKind.GRID, active=True, boundary__isnull=False):
-        if shape(grid.boundary).covers(point):
-            return grid
-    return None
+    grid_id = place_index().grid_covering(lon, lat)
+    return Unit.objects.filter(pk=grid_id).first() if grid_id else None
 
 
 def building_for_address(text: str) -> tuple[Building, str] | None:
-    """The building whose name or alias the address names; exact containment first, then fuzzy."""
+    """The building whose name or alias the address names; the longest contained name first, then fuzzy."""
     wanted = normalise_address(text)
     if not wanted:
         return None
-    candidates: dict[str, Building] = {}
-    for building in Building.objects.select_related("grid"):
-        for name in building.names():
-            key = normalise_address(name)
-            if key:
-                candidates.setdefault(key, building)
-    contained = [key for key in candidates if key in wanted]
+    names = place_index().names
+    contained = [key for key in names if key in wanted]
     if contained:
-        return candidates[max(contained, key=len)], "address"
-    best = process.extractOne(wanted, list(candidates), scorer=fuzz.partial_ratio, score_cutoff=FUZZY_MIN_SCORE)
-    return (candidates[best[0]], "fuzzy") if best else None
+        building_id, how = names[max(contained, key=len)], "address"
+    else:
+        best = process.extractOne(wanted, names.keys(), scorer=fuzz.partial_ratio, score_cutoff=FUZZY_MIN_SCORE)
+        if best is None:
+            return None
+        building_id, how = names[best[0]], "fuzzy"
+    building = Building.objects.select_related("grid").filter(pk=building_id).first()
+    return (building, how) if building else None
 
 
 def place_resolve(*, lat: float | None = None, lon: float | None = None, address: str = "") -> PlaceMatch | None:

@@ -65,10 +65,13 @@ class Unit(models.Model):
         return self.kind in TERRITORIAL_LEVELS
 
     def ancestors(self) -> list["Unit"]:
-        """Self and every unit above it, nearest first."""
-        ids = [int(p) for p in self.path.strip("/").split("/") if p]
-        by_id = Unit.objects.in_bulk(ids)
-        return [by_id[i] for i in reversed(ids) if i in by_id]
+        """Self and every unit above it, nearest first (one query, then remembered on this instance)."""
+        memo = self.__dict__.get("_ancestors")
+        if memo is None or memo[0] != self.path:
+            ids = [int(p) for p in self.path.strip("/").split("/") if p]
+            by_id = Unit.objects.in_bulk(ids)
+            memo = self.__dict__["_ancestors"] = (self.path, [by_id[i] for i in reversed(ids) if i in by_id])
+        return memo[1]
 
     def ancestor_of_kind(self, kind: str) -> "Unit | None":
         return next((u for u in self.ancestors() if u.kind == kind), None)
