@@ -74,7 +74,19 @@ class DurationUnit(models.TextChoices):
     DAYS = "days", _("自然日")
 
 
-class Tier(models.Model):
+class DeadlineSpec(models.Model):
+    """Time to first response and time to completion, each an amount of a duration unit."""
+
+    response_amount = models.PositiveIntegerField(_("响应时限"))
+    response_unit = models.CharField(_("响应时限单位"), max_length=20, choices=DurationUnit.choices)
+    completion_amount = models.PositiveIntegerField(_("办结时限"))
+    completion_unit = models.CharField(_("办结时限单位"), max_length=20, choices=DurationUnit.choices)
+
+    class Meta:
+        abstract = True
+
+
+class Tier(DeadlineSpec):
     """A line of the tiered-response list (分级响应清单): handling level and default deadlines."""
 
     code = models.CharField(_("编码"), max_length=10, unique=True)
@@ -86,10 +98,6 @@ class Tier(models.Model):
         choices=[(k.value, k.label) for k in (UnitKind.GRID, UnitKind.COMMUNITY, UnitKind.STREET,
                                                UnitKind.DISTRICT, UnitKind.CITY)],
     )
-    response_amount = models.PositiveIntegerField(_("响应时限"))
-    response_unit = models.CharField(_("响应时限单位"), max_length=20, choices=DurationUnit.choices)
-    completion_amount = models.PositiveIntegerField(_("办结时限"))
-    completion_unit = models.CharField(_("办结时限单位"), max_length=20, choices=DurationUnit.choices)
     return_window_hours = models.PositiveIntegerField(_("退单时限（小时）"), default=2)
     sort = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -102,15 +110,11 @@ class Tier(models.Model):
         return f"{self.code} {self.name}"
 
 
-class TierDeadline(models.Model):
+class TierDeadline(DeadlineSpec):
     """A request type's own deadlines within a tier, overriding the tier's defaults (e.g. 咨询 faster)."""
 
     tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="deadlines")
     request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE)
-    response_amount = models.PositiveIntegerField(_("响应时限"))
-    response_unit = models.CharField(_("响应时限单位"), max_length=20, choices=DurationUnit.choices)
-    completion_amount = models.PositiveIntegerField(_("办结时限"))
-    completion_unit = models.CharField(_("办结时限单位"), max_length=20, choices=DurationUnit.choices)
 
     class Meta:
         verbose_name = _("分类型时限")
