@@ -16,6 +16,7 @@ from huying.cases.api import cases_router, reference_router
 from huying.lib.errors import HuyingError
 from huying.org.models import User
 from huying.org.tokens import token_user
+from huying.upstream.api import upstream_router
 
 
 class StaffSession(SessionAuth):
@@ -63,6 +64,7 @@ api = NinjaAPI(
 )
 api.add_router("/v1/cases", cases_router, tags=["cases"])
 api.add_router("/v1", reference_router, tags=["reference"])
+api.add_router("/v1/upstream", upstream_router, tags=["upstream"])
 
 
 def error_response(request: HttpRequest, status: int, code: str, message, field: str | None = None,

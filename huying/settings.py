@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "huying.geo",
     "huying.catalog",
     "huying.cases",
+    "huying.intake",
+    "huying.feedback",
+    "huying.notify",
+    "huying.upstream",
+    "huying.proactive",
     "huying.demo",
     "ninja",
 ]

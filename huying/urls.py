@@ -12,5 +12,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("huying.intake.urls")),
+    path("t/", include("huying.feedback.urls")),
+    path("patrol/", include("huying.proactive.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

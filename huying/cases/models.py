@@ -58,6 +58,19 @@ class Case(models.Model):
     reporter_name = models.CharField(_("诉求人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("联系电话"), max_length=30, blank=True, db_index=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
+    consent_at = models.DateTimeField(_("同意隐私声明时间"), null=True, blank=True)
+    # The private tracking link (/t/<token>): whoever holds it may follow, rate and reopen this case.
+    tracking_token = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
+
+    # Business requests (企业诉求) go to the business-environment response group (营商环境专班).
+    business = models.BooleanField(_("企业诉求"), default=False)
+    company_name = models.CharField(_("企业名称"), max_length=200, blank=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    # Found by staff on patrol or visit (无呼也应): counted apart from residents' requests.
+    proactive = models.BooleanField(_("主动发现"), default=False)
+    # Where a forwarded case came from: the upper platform (上级派) or a monitored feed (舆情), and its id there.
+    upstream_source = models.CharField(_("上游来源"), max_length=50, blank=True)
+    upstream_id = models.CharField(_("上游编号"), max_length=100, blank=True)
 
     tier = models.ForeignKey(Tier, verbose_name=_("响应分级"), null=True, blank=True, on_delete=models.PROTECT)
     current_unit = models.ForeignKey(Unit, verbose_name=_("当前承办单位"), null=True, blank=True,
@@ -87,6 +100,11 @@ class Case(models.Model):
         verbose_name = _("诉求工单")
         verbose_name_plural = _("诉求工单")
         ordering = ["-created_at"]
+        constraints = [
+            # The same upstream case never becomes two cases, however often it is forwarded or retried.
+            models.UniqueConstraint(fields=["upstream_source", "upstream_id"], name="case_upstream_once",
+                                    condition=~models.Q(upstream_id="")),
+        ]
         indexes = [
             models.Index(fields=["current_unit", "status"], name="case_unit_status"),
             models.Index(fields=["status", "created_at"], name="case_status_created"),
@@ -163,6 +181,19 @@ class EventAttachment(models.Model):
     event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to="cases/%Y/%m/")
     name = models.CharField(max_length=200, blank=True)
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` a caller sent with a create: a retry with the same key gets the same case."""
+
+    scope = models.CharField(max_length=100, help_text="who sent the key, e.g. user:17")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64, help_text="sha256 of the request body")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once")]
 
 
 class CaseNumberCounter(models.Model):

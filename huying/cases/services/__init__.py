@@ -1,10 +1,11 @@
-"""One service per case action — the only code that changes a case (views, API, admin and worker call these)."""
+"""One service per case action — the only code that changes a case (views, API, admin, worker call these)."""
 
 from huying.cases.services.closing import (
     case_close,
     case_invalidate,
     case_merge,
     case_reopen,
+    case_reopen_by_resident,
     case_request_invalidation,
 )
 from huying.cases.services.handling import (
@@ -20,10 +21,11 @@ from huying.cases.services.handling import (
     case_start,
     case_summon,
 )
-from huying.cases.services.intake import case_create, case_dispatch
+from huying.cases.services.intake import case_create, case_create_once, case_dispatch
 
 __all__ = [
-    "case_accept", "case_add_cohandlers", "case_add_note", "case_approve_extension", "case_close", "case_create",
-    "case_dispatch", "case_escalate", "case_invalidate", "case_merge", "case_reopen", "case_report_back",
-    "case_request_extension", "case_request_invalidation", "case_resolve", "case_return", "case_start", "case_summon",
+    "case_accept", "case_add_cohandlers", "case_add_note", "case_approve_extension", "case_close",
+    "case_create", "case_create_once", "case_dispatch", "case_escalate", "case_invalidate", "case_merge",
+    "case_reopen", "case_reopen_by_resident", "case_report_back", "case_request_extension",
+    "case_request_invalidation", "case_resolve", "case_return", "case_start", "case_summon",
 ]

@@ -1,5 +1,6 @@
 """Ending a case's life, or giving it a second one: close, reopen, merge, invalidate."""
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from huying.cases.permissions import require_may
 from huying.cases.selectors import cases_visible_to
 from huying.cases.services._core import case_apply, require_text
 from huying.cases.workflow import ACTIVE
-from huying.lib.errors import InvalidInput
+from huying.lib.errors import InvalidInput, NotAllowed
 from huying.org.models import User
 
 
@@ -29,14 +30,34 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
     """Send a resolved case back to its unit (重办); the completion clock starts again."""
     require_may(by, case, "reopen")
     reason = require_text(reason, "reason")
+    return _reopen(case=case, by=by, reason=reason, data={}, version=version)
+
+
+def _reopen(*, case: Case, by: User | None, reason: str, data: dict, version: int | None = None) -> Case:
     now = timezone.now()
     changes: dict[str, Any] = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None,
                                "dispatched_at": now}
     if case.tier is not None:
         due = deadlines_for(tier=case.tier, request_type=case.request_type, start=now)
         changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)
-    case_apply(case=case, action="reopen", by=by, version=version, note=reason, unit=case.current_unit, **changes)
+    case_apply(case=case, action="reopen", by=by, version=version, note=reason, unit=case.current_unit, data=data,
+               **changes)
     return case
+
+
+@transaction.atomic
+def case_reopen_by_resident(*, case: Case, reason: str, window_days: int, limit: int) -> Case:
+    """The person who raised the case says it was not solved (重办): at most `limit` times, within `window_days`.
+
+    The caller has proved who they are (tracking link, or number plus the phone's last four digits).
+    """
+    reason = require_text(reason, "reason")
+    resident_reopens = case.events.filter(action="reopen", data__by_resident=True).count()
+    if resident_reopens >= limit:
+        raise NotAllowed(_("该工单已重办过，不能再次申请重办"), code="reopen_limit_reached")
+    if case.resolved_at is None or timezone.now() > case.resolved_at + dt.timedelta(days=window_days):
+        raise NotAllowed(_("已超过可申请重办的期限"), code="reopen_window_passed")
+    return _reopen(case=case, by=None, reason=reason, data={"by_resident": True})
 
 
 @transaction.atomic

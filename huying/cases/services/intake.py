@@ -1,13 +1,16 @@
 """Creating a case and sending it to a unit (受理, 派单)."""
 
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases.deadlines import deadlines_for
-from huying.cases.models import Case, CaseEvent, Channel, Urgency
+from huying.cases.models import Case, CaseEvent, Channel, EventAttachment, IdempotencyKey, Urgency
 from huying.cases.numbers import case_number_next
 from huying.cases.permissions import require_may
 from huying.cases.services._core import case_apply, require_text
@@ -17,6 +20,7 @@ from huying.org.models import Unit, UnitKind, User
 from huying.routing.route import route_case
 
 TITLE_MAX = Case._meta.get_field("title").max_length
+DUE_FIELDS = ("response_due_at", "completion_due_at")
 
 
 def _place_fields(grid: Unit | None) -> dict:
@@ -57,8 +61,21 @@ def case_create(
     anonymous: bool = False,
     urgency: str = Urgency.NORMAL,
     auto_route: bool = True,
+    consent: bool = False,
+    business: bool = False,
+    company_name: str = "",
+    credit_code: str = "",
+    proactive: bool = False,
+    upstream_source: str = "",
+    upstream_id: str = "",
+    due_overrides: Mapping[str, dt.datetime] | None = None,
+    attachments: Iterable = (),
 ) -> Case:
-    """Take in a request (受理) and, unless told not to, route and dispatch it at once."""
+    """Take in a request (受理) and, unless told not to, route and dispatch it at once.
+
+    `due_overrides` (response_due_at / completion_due_at) carry deadlines an upper platform already set;
+    `attachments` (photos) go on the creation event.
+    """
     description = require_text(description, "description")
     _check_create_input(channel=channel, urgency=urgency, lat=lat, lon=lon)
     now = timezone.now()
@@ -68,26 +85,71 @@ def case_create(
         title=(title or description)[:TITLE_MAX].strip(), description=description, address=address, lat=lat,
         lon=lon, reporter_name="" if anonymous else reporter_name, reporter_phone=reporter_phone,
         anonymous=anonymous, urgency=urgency, created_at=now, updated_at=now, created_by=by,
+        consent_at=now if consent else None, tracking_token=secrets.token_urlsafe(24), business=business,
+        company_name=company_name, credit_code=credit_code, proactive=proactive,
+        upstream_source=upstream_source, upstream_id=upstream_id,
         **_place_fields(route.place.grid if route.place else None),
     )
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, action="create", actor=by, actor_unit=getattr(by, "unit", None), to_status=case.status,
         data={"channel": channel, "place_match": route.place.how if route.place else None}, created_at=now,
     )
+    for upload in attachments:
+        EventAttachment.objects.create(event=event, file=upload, name=getattr(upload, "name", ""))
     if auto_route:
         _dispatch(case=case, to=route.unit, tier=route.tier, by=by, note="",
                   data={"auto": True, "reason": route.reason, "unassigned": route.unassigned,
-                        "rule": route.rule.pk if route.rule else None})
+                        "rule": route.rule.pk if route.rule else None}, due_overrides=due_overrides)
     return case
 
 
+def case_create_once(*, scope: str, key: str = "", request_hash: str = "", **fields: Any) -> tuple[Case, bool]:
+    """case_create, but a retry returns the case the first call made: (case, created).
+
+    A retry is recognised by the caller's Idempotency-Key within `scope`, or by (upstream_source,
+    upstream_id). A key reused with a different body is refused rather than silently answered.
+    """
+    existing = _case_already_taken(scope=scope, key=key, request_hash=request_hash, fields=fields)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():  # savepoint: a racing twin's insert must not break the caller's transaction
+            case = case_create(**fields)
+            if key:
+                IdempotencyKey.objects.create(scope=scope, key=key, request_hash=request_hash, case=case,
+                                              created_at=timezone.now())
+        return case, True
+    except IntegrityError:
+        # Two identical requests raced; the unique constraints let exactly one insert win.
+        existing = _case_already_taken(scope=scope, key=key, request_hash=request_hash, fields=fields)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _case_already_taken(*, scope: str, key: str, request_hash: str, fields: Mapping[str, Any]) -> Case | None:
+    if key:
+        seen = IdempotencyKey.objects.select_related("case").filter(scope=scope, key=key).first()
+        if seen is not None:
+            if request_hash and seen.request_hash != request_hash:
+                raise InvalidInput(_("同一幂等键对应了不同的请求内容"), code="idempotency_key_reused",
+                                   field="Idempotency-Key")
+            return seen.case
+    source, upstream_id = fields.get("upstream_source", ""), fields.get("upstream_id", "")
+    if upstream_id:
+        return Case.objects.filter(upstream_source=source, upstream_id=upstream_id).first()
+    return None
+
+
 def _dispatch(*, case: Case, to: Unit, tier: Tier | None, by: User | None, note: str, data: dict,
-              version: int | None = None) -> None:
+              version: int | None = None, due_overrides: Mapping[str, dt.datetime] | None = None) -> None:
     now = timezone.now()
     changes: dict[str, Any] = {"current_unit": to, "dispatched_at": now, "tier": tier, "responded_at": None}
     if tier is not None:
         due = deadlines_for(tier=tier, request_type=case.request_type, start=now)
         changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)
+    # An upper platform's own deadlines win over ours: it measures us by them.
+    changes.update({k: v for k, v in (due_overrides or {}).items() if k in DUE_FIELDS and v is not None})
     case_apply(case=case, action="dispatch", by=by, version=version, unit=to, note=note, data=data, **changes)
 
 
