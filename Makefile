@@ -6,7 +6,7 @@ HUYING_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/huying_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint test-sqlite test-postgres install install-dev clean bench messages
+.PHONY: demo test browser lint test-sqlite test-postgres install install-dev clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ demo: install
 	$(BIN)/huying runserver $(HOST):$(PORT)
 
 ## make test: lint, then the whole suite on SQLite and (where reachable) on PostgreSQL
-test: install-dev lint test-sqlite test-postgres
+test: install-dev browser lint test-sqlite test-postgres
+
+## the browser for page tests: Debian's chromium (Playwright's own download is never used)
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+		|| (echo "install Debian's chromium (apt-get install chromium) for the page tests" && exit 1)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -31,3 +31,6 @@ def new_case(cast):
         return case_create(**fields)
 
     return make
+
+
+pytest_plugins = ["tests.browser"]
