@@ -131,5 +131,27 @@ LOGGING = {
 
 HUYING = {
     "CASE_NUMBER_PREFIX": os.environ.get("HUYING_CASE_NUMBER_PREFIX", "HY"),
+    # Where residents reach Huying: links in SMS and on QR codes are built from it.
+    "PUBLIC_BASE_URL": os.environ.get("HUYING_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    # Public endpoints: (requests allowed, per seconds), counted in the cache below.
+    "RATE_LIMITS": {
+        "submit_ip": (5, 600),
+        "submit_phone": (3, 3600),
+        "track_ip": (20, 600),
+    },
+    # The public form's challenge: a form posted sooner than this after it was served is a robot.
+    "FORM_MIN_SECONDS": 3,
+    "FORM_MAX_SECONDS": 7200,
+}
+
+# Rate limits must be shared by every app process: Redis in production (HUYING_REDIS_URL), process memory
+# for the single-process demo.
+_redis_url = os.environ.get("HUYING_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "huying"}
+    )
 }
 
