@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+"""/t/: the resident's tracking pages, reached by the private link or by case number plus phone digits."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from huying.feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", views.lookup, name="lookup"),
+    path("<str:token>/", views.track, name="track"),
+    path("<str:token>/rate/", views.rate, name="rate"),
+    path("<str:token>/reopen/", views.reopen, name="reopen"),
+    path("<str:token>/photo/<int:attachment_id>/", views.photo, name="photo"),
+]

@@ -1,0 +1,68 @@
+"""Case events → texts to the resident. The table says which event sends which message.
+
+The handler runs on CaseEvent's post_save, inside the service's transaction: the message is queued if and only
+if the event is written, and the dedupe key keeps a second run (a retried handler, a replayed signal) from
+queueing it twice.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from huying.cases.models import Case, CaseEvent
+from huying.notify.models import Notification, NotifyChannel
+from huying.notify.outbox import notification_enqueue
+from huying.notify.phones import mobile_number
+from huying.notify.templates import DEFAULT_LANGUAGE, HANDLING_UNIT
+
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+
+# case action → the resident's message template.
+RESIDENT_SMS: dict[str, str] = {
+    "accept": "case_accepted",  # only the first signature: a reopened case is not "accepted" news again
+    "resolve": "case_resolved",  # every resolution: each round can be rated
+}
+
+
+def case_event_saved(sender: type, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if not created or raw:  # raw: loaddata replays history, which must not text anybody
+        return
+    template = RESIDENT_SMS.get(instance.action)
+    if template is None or (instance.action == "accept" and _accepted_before(instance)):
+        return
+    resident_sms_enqueue(event=instance, template=template)
+
+
+def _accepted_before(event: CaseEvent) -> bool:
+    return CaseEvent.objects.filter(case_id=event.case_id, action="accept").exclude(pk=event.pk).exists()
+
+
+def resident_sms_enqueue(*, event: CaseEvent, template: str) -> Notification | None:
+    """Queue `template` for the reporter of the event's case; None when there is no mobile number to text."""
+    case = event.case
+    phone = mobile_number(case.reporter_phone)
+    if phone is None or not case.tracking_token:
+        return None
+    return notification_enqueue(
+        channel=NotifyChannel.SMS, recipient=phone, template=template, case=case,
+        context=resident_context(case, language=DEFAULT_LANGUAGE),
+        dedupe_key=f"case:{case.pk}:event:{event.pk}:sms-resident",
+    )
+
+
+def resident_context(case: Case, *, language: str) -> dict[str, str]:
+    unit = case.current_unit
+    unit_name = (unit.name_en if language == "en" and unit.name_en else unit.name) if unit else ""
+    return {
+        "language": language,
+        "number": case.number,
+        "unit": unit_name or HANDLING_UNIT[language],
+        "track_url": public_url(reverse("feedback:track", args=[case.tracking_token])),
+        "rate_url": public_url(reverse("feedback:rate", args=[case.tracking_token])),
+    }
+
+
+def public_url(path: str) -> str:
+    base = getattr(settings, "HUYING", {}).get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
+    return str(base).rstrip("/") + path

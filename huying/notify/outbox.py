@@ -1,0 +1,104 @@
+"""The outbox: messages queued in the same transaction as the case event, sent later by one worker command.
+
+Delivery is at least once: a sender that dies between the gateway's answer and marking the row sent leaves
+the row to be retried when its lease runs out. The gateway cannot be rolled back, so nothing better exists.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from huying.cases.models import Case
+from huying.notify.models import Notification, NotifyStatus
+from huying.notify.senders import Sender
+from huying.notify.sms import SendError
+
+# A claimed row is invisible to other senders for this long; longer than any send (the HTTP timeout is 10 s).
+LEASE = dt.timedelta(minutes=5)
+# Wait after the 1st, 2nd, … failed attempt (the last value repeats).
+BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
+DEFAULT_MAX_ATTEMPTS = 5
+BATCH = 100
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "HUYING", {}).get("NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def backoff_after(attempts: int) -> dt.timedelta:
+    return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+
+
+def notification_enqueue(*, channel: str, recipient: str, template: str, context: dict[str, Any],
+                         dedupe_key: str, case: Case | None = None) -> Notification:
+    """Queue a message unless one with `dedupe_key` exists already (then that one is returned)."""
+    now = timezone.now()
+    notification, _created = Notification.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"channel": channel, "recipient": recipient, "template": template, "context": context,
+                  "case": case, "next_attempt_at": now, "created_at": now},
+    )
+    return notification
+
+
+def notifications_claim(*, channels: list[str], limit: int = BATCH) -> list[Notification]:
+    """Take up to `limit` due messages for this sender alone: each row is won by exactly one claimant."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = Notification.objects.filter(status=NotifyStatus.PENDING, channel__in=channels,
+                                          next_attempt_at__lte=now).order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            # PostgreSQL: a second sender passes over the rows the first is claiming instead of queueing behind.
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        # The conditional UPDATE is the claim itself (SQLite has no row locks): only one writer matches the row
+        # while it is still due; the winner pushes it a lease into the future and counts the attempt.
+        claimed = [pk for pk in ids if Notification.objects.filter(
+            pk=pk, status=NotifyStatus.PENDING, next_attempt_at__lte=now,
+        ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1) == 1]
+    return list(Notification.objects.filter(pk__in=claimed).order_by("id"))
+
+
+def notification_deliver(*, notification: Notification, sender: Sender) -> str:
+    """Send one claimed message and record the outcome; returns the row's new status (pending = retry later)."""
+    try:
+        sender.send(notification)
+    except SendError as exc:
+        return _record_failure(notification, str(exc))
+    except Exception as exc:  # a bug with one message must not stop the others; the admin sees what it was
+        return _record_failure(notification, f"{type(exc).__name__}: {exc}")
+    Notification.objects.filter(pk=notification.pk).update(status=NotifyStatus.SENT, sent_at=timezone.now(),
+                                                           last_error="")
+    return NotifyStatus.SENT
+
+
+def _record_failure(notification: Notification, error: str) -> str:
+    if notification.attempts >= max_attempts():
+        status, next_at = NotifyStatus.FAILED, notification.next_attempt_at
+    else:
+        status, next_at = NotifyStatus.PENDING, timezone.now() + backoff_after(notification.attempts)
+    Notification.objects.filter(pk=notification.pk).update(status=status, next_attempt_at=next_at,
+                                                           last_error=error[:1000])
+    return status
+
+
+@dataclass
+class SendReport:
+    counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in NotifyStatus.values})
+
+    def add(self, status: str) -> None:
+        self.counts[status] += 1
+
+
+def outbox_send_due(*, senders: dict[str, Sender]) -> SendReport:
+    """Send every message due now on the channels that have a sender; failures wait for their next attempt."""
+    report = SendReport()
+    while batch := notifications_claim(channels=list(senders)):
+        for notification in batch:
+            report.add(notification_deliver(notification=notification, sender=senders[notification.channel]))
+    return report

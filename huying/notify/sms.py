@@ -1,0 +1,40 @@
+"""The HTTP SMS gateway adapter: a JSON POST built from the gateway's body template."""
+
+from typing import Any
+
+import httpx
+
+from huying.notify.models import SmsGateway
+from huying.notify.phones import mask_phone
+
+TIMEOUT_SECONDS = 10.0
+ERROR_BODY_CHARS = 200
+
+
+class SendError(Exception):
+    """Delivery failed; the message is stored as last_error, so it must never carry the phone number."""
+
+
+def sms_body(template: Any, *, phone: str, text: str) -> Any:
+    """The template with {phone} and {text} replaced in every string, however deeply nested."""
+    if isinstance(template, str):
+        # replace(), not format(): the template may hold other braces, and the text may hold some too.
+        return template.replace("{phone}", phone).replace("{text}", text)
+    if isinstance(template, dict):
+        return {key: sms_body(value, phone=phone, text=text) for key, value in template.items()}
+    if isinstance(template, list):
+        return [sms_body(value, phone=phone, text=text) for value in template]
+    return template
+
+
+def sms_post(gateway: SmsGateway, *, phone: str, text: str, client: httpx.Client) -> None:
+    """POST one message to the gateway; SendError unless it answers 2xx."""
+    body = sms_body(gateway.body_template, phone=phone, text=text)
+    try:
+        response = client.post(gateway.url, json=body, headers=gateway.headers or {}, timeout=TIMEOUT_SECONDS)
+    except httpx.HTTPError as exc:
+        raise SendError(f"{type(exc).__name__}: {exc}") from exc
+    if not response.is_success:
+        # Gateways echo the request in their errors: mask the number before the text is stored.
+        detail = response.text[:ERROR_BODY_CHARS].replace(phone, mask_phone(phone))
+        raise SendError(f"HTTP {response.status_code}: {detail}")
