@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""/patrol/: grid workers' patrols (网格巡) and their reports."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from huying.proactive import views
+
+app_name = "patrol"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
+    path("stop/", views.stop, name="stop"),
+    path("report/", views.report, name="report"),
+]

@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""/console/: staff entry screens behind the login."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from huying.intake.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("hotline/", views.hotline, name="hotline"),
+    path("hotline/caller/", views.caller, name="caller"),
+    path("visit/", views.visit, name="visit"),
+]

@@ -1,0 +1,64 @@
+"""Who may use which staff entry screen (录入入口): the roles per screen, and the check the views apply."""
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from huying.org.models import Role, User
+
+HOTLINE_ROLES = frozenset({Role.OPERATOR, Role.COMMAND_CENTRE, Role.ADMIN})
+# Patrols are enforced by the proactive app (a grid worker walking their own grid); listed here for the landing.
+PATROL_ROLES = frozenset({Role.GRID_WORKER})
+VISIT_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER})
+
+
+@dataclass(frozen=True)
+class Entry:
+    url_name: str
+    label: Promise
+    help: Promise
+    roles: frozenset[str]
+    superuser: bool  # a superuser may use it too (a patrol needs a grid of one's own, so not there)
+
+    def open_to(self, user: User) -> bool:
+        return (self.superuser and user.is_superuser) or user.role in self.roles
+
+
+ENTRIES = (
+    Entry("console:hotline", _("12345 热线录入"), _("接听来电，快速登记，派单或直接办结"), HOTLINE_ROLES, True),
+    Entry("patrol:home", _("网格巡查"), _("开始、结束巡查，上报巡查发现的问题"), PATROL_ROLES, False),
+    Entry("console:visit", _("入户走访 / 座谈征集"), _("一次录入走访或座谈中收集的多条诉求"), VISIT_ROLES, True),
+)
+
+
+def entries_for(user: User) -> list[Entry]:
+    return [entry for entry in ENTRIES if entry.open_to(user)]
+
+
+def role_required(roles: Collection[str], *, superuser: bool = True) -> Callable:
+    """Log in first; then 403 unless the user holds one of `roles` (or is a superuser, when allowed)."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+            user = staff_of(request)  # login_required below let only a signed-in staff member through
+            if not ((superuser and user.is_superuser) or user.role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorator
+
+
+def staff_of(request: HttpRequest) -> User:
+    """The signed-in staff member of a request that passed role_required or login_required."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
