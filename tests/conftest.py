@@ -4,6 +4,16 @@ import time_machine
 from tests.cast import FROZEN_NOW, build_cast
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in zh-hans: an English request earlier in the run must not leak its language."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @pytest.fixture
 def clock():
     """The frozen clock: tests move it explicitly with clock.move_to(...) or clock.shift(...)."""

@@ -149,7 +149,9 @@ class Drafter:
         """The city platform's own ticket id, kept so the result can go back up (上级派单)."""
         if channel != Channel.UPSTREAM:
             return ""
-        return f"SF12345-{when:%Y%m%d}-{self.rng.randrange(10**5):05d}"
+        # A running serial, not a random one: upstream ids are unique per source (case_upstream_once).
+        self._upstream_serial = getattr(self, "_upstream_serial", 0) + 1
+        return f"SF12345-{when:%Y%m%d}-{self._upstream_serial:05d}"
 
     def _request_type(self, rule: MatterRule | None, channel: str):
         types = self.world.catalogue.types

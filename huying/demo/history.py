@@ -6,11 +6,12 @@ table in `Story.record` — and lands with a few hundred bulk INSERTs.
 """
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from huying.cases.models import Case, CaseAssignment, CaseEvent, CaseNumberCounter
+from huying.cases.models import Case, CaseAssignment, CaseEvent, CaseNumberCounter, Channel
 from huying.cases.workflow import Status
 from huying.demo import paths
 from huying.demo.drafts import Draft, Drafter
@@ -62,6 +63,11 @@ def numbers_assign(drafts: list[Draft], counters: dict[dt.date, int]) -> list[st
     return numbers
 
 
+# Forwarded history cases carry the demo city platform's code as their source (上级派).
+UPSTREAM_SOURCE = "city12345"
+WEB_CHANNELS = (Channel.WEB, Channel.QR, Channel.BUSINESS, Channel.EMERGENCY)
+
+
 def _case(world: World, draft: Draft, number: str) -> Case:
     return Case(
         number=number, channel=draft.channel, request_type=draft.request_type, category=draft.category,
@@ -69,6 +75,10 @@ def _case(world: World, draft: Draft, number: str) -> Case:
         lat=draft.lat, lon=draft.lon, place_path=draft.grid.path, reporter_name=draft.reporter_name,
         reporter_phone=draft.reporter_phone, anonymous=draft.anonymous, status=Status.RECEIVED, version=1,
         created_at=draft.created_at, updated_at=draft.created_at, created_by=_creator(world, draft),
+        tracking_token=secrets.token_urlsafe(24),
+        consent_at=draft.created_at if draft.channel in WEB_CHANNELS else None,
+        business=draft.channel == Channel.BUSINESS, proactive=draft.channel == Channel.PATROL,
+        upstream_source=UPSTREAM_SOURCE if draft.upstream_id else "", upstream_id=draft.upstream_id,
         **world.place_of(draft.grid),
     )
 
