@@ -92,11 +92,11 @@ def test_solved_on_the_spot_keeps_before_and_after_photos_and_the_result(cast, w
     assert response.status_code == 302
     case = Case.objects.get()
     assert (case.channel, case.proactive) == ("patrol", True)
-    assert len(attachments(case, "create")) == 1 and len(attachments(case, "add_note")) == 2
-    note = case.events.get(action="add_note")
-    assert note.note == "当场解决：已联系保洁清运完毕" and note.actor == cast.grid_worker
-    # Not routed away: it waits, unassigned, for the confirmation the permission table requires.
-    assert (case.status, case.current_unit) == ("received", None)
+    assert len(attachments(case, "create")) == 1 and len(attachments(case, "resolve")) == 2
+    assert list(case.events.values_list("action", flat=True)) == ["create", "dispatch", "accept", "resolve"]
+    assert {e.actor for e in case.events.all()} == {cast.grid_worker}
+    # Dispatched to the finder's own grid and resolved by them, with the result on the case.
+    assert (case.status, case.current_unit, case.result) == ("resolved", cast.grid1, "已联系保洁清运完毕")
 
 
 def test_solved_on_the_spot_needs_a_result_and_an_after_photo(cast, worker):

@@ -204,3 +204,18 @@ def test_case_without_description_is_refused_and_nothing_is_written(cast, new_ca
         new_case(description="   ")
     assert refused.value.field == "description"
     assert Case.objects.count() == 0
+
+
+def test_grid_worker_solves_what_they_found_on_the_spot(cast, new_case):
+    case = new_case(by=cast.grid_worker, channel="patrol", proactive=True, auto_route=False)
+    svc.case_solve_on_spot(case=case, by=cast.grid_worker, result="已当场清理")
+    assert (case.status, case.current_unit, case.resolved_at) == ("resolved", cast.grid1, timezone.now())
+
+
+def test_only_the_finder_may_solve_on_the_spot(cast, new_case):
+    residents_case = new_case(auto_route=False)
+    with pytest.raises(Forbidden):
+        svc.case_solve_on_spot(case=residents_case, by=cast.grid_worker, result="x")
+    found = new_case(by=cast.grid_worker, channel="patrol", proactive=True, auto_route=False)
+    with pytest.raises(Forbidden):
+        svc.case_solve_on_spot(case=found, by=cast.community_staff, result="x")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import AssignmentRole, Case
 from huying.lib.errors import Forbidden
-from huying.org.models import SUPERVISING_ROLES, Role, User
+from huying.org.models import SUPERVISING_ROLES, Role, UnitKind, User
 
 DISPATCHING_ROLES = {Role.OPERATOR, Role.STREET_DISPATCHER, *SUPERVISING_ROLES}
 
@@ -44,6 +44,12 @@ def _resolver(user: User, case: Case) -> bool:
     return is_dispatcher(user) if case.status == "received" else handles(user, case)
 
 
+def _finder_on_own_grid(user: User, case: Case) -> bool:
+    # 当场解决: only the grid worker who found the problem, on their own grid, before anyone else took it up.
+    return (user.role == Role.GRID_WORKER and case.proactive and case.created_by_id == user.pk
+            and user.unit is not None and user.unit.kind == UnitKind.GRID)
+
+
 Rule = Callable[[User, Case], bool]
 ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "dispatch": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权派单")),
@@ -63,6 +69,7 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "merge": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权并单")),
     "request_invalidation": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权申请无效")),
     "invalidate": (lambda u, c: is_supervisor(u), _("无效工单须经指挥中心或领导审批")),
+    "solve_on_spot": (_finder_on_own_grid, _("只有发现问题的网格员可以当场解决")),
 }
 
 

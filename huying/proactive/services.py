@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases.models import Case, Channel
-from huying.cases.services import case_add_note, case_create
+from huying.cases.services import case_create, case_solve_on_spot
 from huying.catalog.models import Category, RequestType
 from huying.lib.errors import NotAllowed
 from huying.org.models import Role, Unit, UnitKind, User
@@ -90,16 +90,11 @@ def patrol_report(*, worker: User, request_type: RequestType, description: str, 
 def patrol_solve_on_spot(*, worker: User, request_type: RequestType, description: str, result: str,
                          category: Category | None = None, address: str = "", lat: float | None = None,
                          lon: float | None = None, before: Iterable = (), after: Iterable = ()) -> Case:
-    """A problem the grid worker solved where they found it (当场解决): the case keeps both sets of photos.
-
-    The permission table lets a grid worker neither dispatch a new case to their own grid nor resolve it,
-    so the case stays received, unrouted, with the worker's result as a note for a dispatcher to confirm
-    (直接办结) until the cases app offers a service for it.
+    """A problem the grid worker solved where they found it (当场解决): photos before on the report, after on
+    the result; the case is dispatched to the worker's grid and resolved by them, all in the audit trail.
     """
     patrol_grid(worker)
     case = case_create(by=worker, channel=Channel.PATROL, proactive=True, auto_route=False,
                        request_type=request_type, description=description, category=category, address=address,
                        lat=lat, lon=lon, attachments=before)
-    case_add_note(case=case, by=worker, note=_("当场解决：%(result)s") % {"result": result.strip()},
-                  attachments=after)
-    return case
+    return case_solve_on_spot(case=case, by=worker, result=result, attachments=after)

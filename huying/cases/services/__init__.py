@@ -21,11 +21,11 @@ from huying.cases.services.handling import (
     case_start,
     case_summon,
 )
-from huying.cases.services.intake import case_create, case_create_once, case_dispatch
+from huying.cases.services.intake import case_create, case_create_once, case_dispatch, case_solve_on_spot
 
 __all__ = [
     "case_accept", "case_add_cohandlers", "case_add_note", "case_approve_extension", "case_close",
     "case_create", "case_create_once", "case_dispatch", "case_escalate", "case_invalidate", "case_merge",
     "case_reopen", "case_reopen_by_resident", "case_report_back", "case_request_extension",
-    "case_request_invalidation", "case_resolve", "case_return", "case_start", "case_summon",
+    "case_request_invalidation", "case_resolve", "case_return", "case_solve_on_spot", "case_start", "case_summon",
 ]

@@ -13,7 +13,7 @@ from huying.cases.deadlines import deadlines_for
 from huying.cases.models import Case, CaseEvent, Channel, EventAttachment, IdempotencyKey, Urgency
 from huying.cases.numbers import case_number_next
 from huying.cases.permissions import require_may
-from huying.cases.services._core import case_apply, require_text
+from huying.cases.services._core import case_apply, require_text, transition_check
 from huying.catalog.models import Category, RequestType, Tier
 from huying.lib.errors import InvalidInput
 from huying.org.models import Unit, UnitKind, User
@@ -164,4 +164,24 @@ def case_dispatch(*, case: Case, to: Unit, by: User, reason: str = "", tier: Tie
         raise InvalidInput(_("目标单位已停用"), field="to")
     _dispatch(case=case, to=to, tier=tier or case.tier, by=by, note=reason, data={"auto": False},
               version=version)
+    return case
+
+
+@transaction.atomic
+def case_solve_on_spot(*, case: Case, by: User, result: str, attachments: Iterable = (),
+                       version: int | None = None) -> Case:
+    """The grid worker solved what they found where they found it (当场解决): dispatched to their own grid,
+    accepted and resolved by them in one go, each step in the audit trail. The case must be new (received).
+    """
+    require_may(by, case, "solve_on_spot")
+    result = require_text(result, "result")
+    grid = by.unit
+    assert grid is not None  # require_may: a grid worker on a grid
+    transition_check(case=case, action="dispatch")
+    _dispatch(case=case, to=grid, tier=case.tier, by=by, note="", data={"auto": False, "on_spot": True},
+              version=version)
+    now = timezone.now()
+    case_apply(case=case, action="accept", by=by, responded_at=now)
+    case_apply(case=case, action="resolve", by=by, note=result, attachments=attachments, result=result,
+               resolved_at=now)
     return case
