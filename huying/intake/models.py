@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.models import Category, RequestType
+from huying.notify.phones import mask_phone
 
 
 class BlockedCaller(models.Model):
@@ -21,7 +22,8 @@ class BlockedCaller(models.Model):
         verbose_name_plural = _("恶意来电黑名单")
 
     def __str__(self) -> str:
-        return self.phone
+        # Masked: str() lands in the admin's action labels and its change log (django_admin_log), kept for years.
+        return mask_phone(self.phone)
 
 
 class FeedKind(models.TextChoices):
