@@ -139,7 +139,13 @@ HUYING = {
         "submit_ip": (5, 600),
         "submit_phone": (3, 3600),
         "track_ip": (20, 600),
+        # Emergencies have their own budget: earlier ordinary requests never block a call for help.
+        "emergency_ip": (5, 600),
+        "emergency_phone": (3, 3600),
     },
+    # Proxies (nginx in front of Huying) whose X-Forwarded-For is believed: without this every resident
+    # behind the proxy shares one address and one rate limit.
+    "TRUSTED_PROXIES": [p for p in os.environ.get("HUYING_TRUSTED_PROXIES", "").split(",") if p],
     # The public form's challenge: a form posted sooner than this after it was served is a robot.
     "FORM_MIN_SECONDS": 3,
     "FORM_MAX_SECONDS": 7200,
