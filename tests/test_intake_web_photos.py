@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import ExifTags, Image
 
-from huying.intake.web.photos import MAX_SIDE, photo_clean
+from huying.lib.photos import MAX_SIDE, photo_clean
 from tests.test_intake_web_helpers import jpeg_with_gps, upload
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.models import Category, RequestType
-from huying.proactive.photos import photo_check, photo_reencode
+from huying.lib.photos import photo_clean
 
 MAX_PHOTOS = 6
 MAX_TEXT = 4000
@@ -37,9 +37,7 @@ class PhotosField(forms.ImageField):
         if len(uploads) > MAX_PHOTOS:
             raise forms.ValidationError(_("最多上传 %(n)d 张照片") % {"n": MAX_PHOTOS}, code="too_many")
         checked = [super(PhotosField, self).clean(upload, initial) for upload in uploads]
-        for upload in checked:
-            photo_check(upload)
-        return [photo_reencode(upload) for upload in checked]
+        return [photo_clean(upload) for upload in checked]
 
 
 def default_request_type() -> RequestType | None:

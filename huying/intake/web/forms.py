@@ -14,9 +14,9 @@ from huying.cases.models import Urgency
 from huying.catalog.models import Category, RequestType
 from huying.geo.models import Building
 from huying.intake.web.abuse import challenge_issue
-from huying.intake.web.photos import photo_clean
 from huying.intake.web.qr import place_token
 from huying.intake.web.validators import credit_code_validate, phone_validate
+from huying.lib.photos import photo_clean
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise

@@ -19,6 +19,7 @@ from huying.cases.services import case_create
 from huying.intake.web import abuse
 from huying.intake.web.abuse import Challenge
 from huying.intake.web.forms import PublicForm
+from huying.lib import ratelimit
 from huying.lib.errors import HuyingError
 
 DONE_SESSION_KEY = "intake_done"
@@ -54,10 +55,10 @@ def public_submit(request: HttpRequest, channel: PublicChannel, form_kwargs: dic
                   **extra: Any) -> HttpResponse:
     """Handle a POST of `channel`'s form: a redirect to the done page, the form again, or a refusal."""
     emergency = channel.emergency
-    ip = abuse.client_ip(request)
+    ip = ratelimit.client_ip(request)
     if abuse.honeypot_filled(request.POST):
         return refusal(request, 400, _("提交未成功，请刷新页面后重新填写"), emergency=emergency)
-    if abuse.rate_exceeded(channel.ip_limit, ip):
+    if ratelimit.rate_exceeded(channel.ip_limit, ip):
         return refusal(request, 429, _("提交太频繁，请稍后再试，或拨打 12345 热线"), emergency=emergency)
     challenge = abuse.challenge_check(request.POST.get("form_token", ""))
     form = channel.form_class(request.POST, request.FILES, **form_kwargs)
@@ -71,8 +72,8 @@ def public_submit(request: HttpRequest, channel: PublicChannel, form_kwargs: dic
     if abuse.caller_blocked(phone):
         # Neutral on purpose: a blocked caller learns nothing about the list.
         return refusal(request, 403, _("暂时无法通过网上渠道受理，请拨打 12345 热线"), emergency=emergency)
-    within_ip = abuse.rate_hit(channel.ip_limit, ip)
-    if not within_ip or (phone and not abuse.rate_hit(channel.phone_limit, phone)):
+    within_ip = ratelimit.rate_hit(channel.ip_limit, ip)
+    if not within_ip or (phone and not ratelimit.rate_hit(channel.phone_limit, phone)):
         return refusal(request, 429, _("提交太频繁，请稍后再试，或拨打 12345 热线"), emergency=emergency)
     if not abuse.challenge_consume(form.cleaned_data["form_token"]):
         _refresh_token(form)

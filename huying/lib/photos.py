@@ -1,4 +1,4 @@
-"""Residents' photos (随手拍): checked by content, re-encoded, stripped of EXIF and GPS before anything is stored.
+"""Photos from residents (随手拍) and staff: checked by content, re-encoded, stripped of EXIF and GPS before storing.
 
 Only the re-encoded JPEG is kept. A phone photo's EXIF block carries the camera owner's position and
 device; the re-encode writes pixels only, so no metadata survives (PIPL: collect no more than needed).
