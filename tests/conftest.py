@@ -43,4 +43,4 @@ def new_case(cast):
     return make
 
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.threads"]

@@ -1,48 +1,14 @@
 """Concurrent writers on a real database: numbers stay unique, nothing is lost, one accept wins."""
 
-import threading
 
 import pytest
-import time_machine
-from django.db import connection, connections
 
 from huying.cases import services as svc
 from huying.cases.models import Case
 from huying.lib.errors import VersionConflict
-from tests.cast import FROZEN_NOW, build_cast
+from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_in_threads(work, count: int) -> list:
-    """Run work(i) in `count` threads, each on its own connection; return what each returned or raised."""
-    results: list = [None] * count
-    start = threading.Barrier(count)
-
-    def body(i: int) -> None:
-        try:
-            start.wait()
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-@pytest.fixture
-def live_cast():
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
-        # In-memory SQLite shares one cache between threads and fails with table locks instead of waiting.
-        pytest.skip("needs a file database or PostgreSQL: in-memory SQLite cannot hold concurrent writers")
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield build_cast()
 
 
 def test_parallel_intake_gives_every_case_its_own_number(live_cast):

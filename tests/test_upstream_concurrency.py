@@ -1,20 +1,17 @@
 """At once on a real database: a case forwarded in parallel is made once; two senders deliver each message once,
 in order per case."""
 
-import threading
 from collections import Counter
 
 import pytest
-import time_machine
-from django.db import connection, connections
 
 from huying.cases import services as svc
 from huying.cases.models import Case, CaseEvent
 from huying.upstream.models import UpstreamMessage
 from huying.upstream.sender import messages_send
-from tests.cast import FROZEN_NOW, build_cast
 from tests.test_api_helpers import Api
 from tests.test_upstream_helpers import CallbackServer, forward_body, forwarded_case, platform_make
+from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,36 +24,6 @@ def sender_until_idle(i: int) -> int:
     while report := messages_send(batch=3):
         handled += report.total()
     return handled
-
-
-def run_in_threads(work, count: int) -> list:
-    """work(i) in `count` threads started together, each on its own connection; what each returned or raised."""
-    results: list = [None] * count
-    start = threading.Barrier(count)
-
-    def body(i: int) -> None:
-        start.wait()
-        try:
-            results[i] = work(i)
-        except Exception as exc:  # asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-@pytest.fixture
-def live_cast():
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
-        pytest.skip("needs a file database or PostgreSQL: in-memory SQLite cannot hold concurrent writers")
-    with time_machine.travel(FROZEN_NOW, tick=False):
-        yield build_cast()
 
 
 @pytest.fixture

@@ -59,8 +59,9 @@ Version: TypeAlias = Annotated[
 ]
 
 
-class CaseCreateIn(Schema):
-    channel: Channel = Channel.API
+class CaseFieldsIn(Schema):
+    """What any caller says about a new case; each way in adds its own fields."""
+
     request_type: Code = Field(description="request type code, e.g. complaint")
     category: Code | None = Field(None, description="category code")
     title: Text200 = ""
@@ -70,8 +71,12 @@ class CaseCreateIn(Schema):
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
     reporter_name: Text50 = ""
     reporter_phone: Text30 = ""
-    anonymous: bool = False
     urgency: Urgency = Urgency.NORMAL
+
+
+class CaseCreateIn(CaseFieldsIn):
+    channel: Channel = Channel.API
+    anonymous: bool = False
 
 
 class VersionIn(Schema):

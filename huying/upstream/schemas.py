@@ -8,8 +8,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from huying.cases.api_schemas import Code, LocalTime, Text, Text30, Text50, Text100, Text200, Text300, When
-from huying.cases.models import Case, Urgency
+from huying.cases.api_schemas import CaseFieldsIn, LocalTime, Text100, When
+from huying.cases.models import Case
 from huying.cases.workflow import Status
 
 
@@ -24,18 +24,8 @@ def _stripped_not_blank(value: str) -> str:
 UpstreamId: TypeAlias = Annotated[Text100, AfterValidator(_stripped_not_blank)]
 
 
-class ForwardedCaseIn(Schema):
+class ForwardedCaseIn(CaseFieldsIn):
     upstream_id: UpstreamId = Field(description="the case's id on the forwarding platform")
-    request_type: Code = Field(description="request type code, e.g. complaint")
-    category: Code | None = Field(None, description="category code")
-    title: Text200 = ""
-    description: Text
-    address: Text300 = ""
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    reporter_name: Text50 = ""
-    reporter_phone: Text30 = ""
-    urgency: Urgency = Urgency.NORMAL
     response_due_at: When | None = Field(None, description="the platform's response deadline; replaces ours")
     completion_due_at: When | None = Field(None, description="the platform's completion deadline; replaces ours")
 
