@@ -137,7 +137,8 @@ def _case_already_taken(*, scope: str, key: str, request_hash: str, fields: Mapp
             return seen.case
     source, upstream_id = fields.get("upstream_source", ""), fields.get("upstream_id", "")
     if upstream_id:
-        return Case.objects.filter(upstream_source=source, upstream_id=upstream_id).first()
+        # The exclude restates the partial index's condition so SQLite can use case_upstream_once (no scan).
+        return Case.objects.filter(upstream_source=source, upstream_id=upstream_id).exclude(upstream_id="").first()
     return None
 
 
