@@ -10,11 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from huying.cases.models import Case, CaseEvent
+from huying.cases.models import Case, CaseEvent, Urgency
 from huying.notify.models import Notification, NotifyChannel
 from huying.notify.outbox import notification_enqueue
 from huying.notify.phones import mobile_number
 from huying.notify.templates import DEFAULT_LANGUAGE, HANDLING_UNIT
+from huying.org.models import Unit, duty_shift_at
+from huying.routing.route import command_centre_for
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
@@ -28,6 +30,8 @@ RESIDENT_SMS: dict[str, str] = {
 def case_event_saved(sender: type, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if not created or raw:  # raw: loaddata replays history, which must not text anybody
         return
+    if instance.action == "dispatch" and instance.data.get("auto") and instance.case.urgency == Urgency.EMERGENCY:
+        emergency_alert_enqueue(event=instance)
     template = RESIDENT_SMS.get(instance.action)
     if template is None or (instance.action == "accept" and _accepted_before(instance)):
         return
@@ -66,3 +70,28 @@ def resident_context(case: Case, *, language: str) -> dict[str, str]:
 def public_url(path: str) -> str:
     base = getattr(settings, "HUYING", {}).get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
     return str(base).rstrip("/") + path
+
+
+def emergency_alert_enqueue(*, event: CaseEvent) -> list[Notification]:
+    """Text the unit on duty and the command centre (flag it) that an emergency has just come in.
+
+    The text names the case, place and matter but not the caller: staff open the case to call back.
+    """
+    case = event.case
+    phones = [_duty_phone(event.unit, case), getattr(event.unit, "contact_phone", ""),
+              command_centre_for(case.district).contact_phone]
+    context = {"language": DEFAULT_LANGUAGE, "number": case.number, "title": case.title,
+               "address": case.address or "-"}
+    queued = []
+    for phone in dict.fromkeys(p for p in map(mobile_number, phones) if p):  # each number once, in order
+        queued.append(notification_enqueue(
+            channel=NotifyChannel.SMS, recipient=phone, template="emergency_alert", case=case, context=context,
+            dedupe_key=f"case:{case.pk}:event:{event.pk}:sms-emergency:{phone}",
+        ))
+    return queued
+
+
+def _duty_phone(unit: Unit | None, case: Case) -> str:
+    place = case.grid or case.community or case.street
+    shift = duty_shift_at(place, case.created_at) if place is not None else None
+    return shift.contact_phone if shift is not None and shift.unit_id == getattr(unit, "pk", None) else ""

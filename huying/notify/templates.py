@@ -15,6 +15,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-hans": "您反映的问题（工单号{number}）已办结，办理结果：{track_url} 请对办理情况作出评价：{rate_url}",
         "en": "Your request {number} has been resolved. See the result at {track_url} and rate it at {rate_url}",
     },
+    "emergency_alert": {
+        "zh-hans": "【紧急】工单{number}：{title}。地点：{address}。请立即处置并在系统中签收。",
+        "en": "[EMERGENCY] Case {number}: {title}. Place: {address}. Act now and accept it in Huying.",
+    },
 }
 
 # Words a context may need in either language (the unit name has no translation of its own).

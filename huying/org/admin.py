@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from huying.org.models import Unit, User
+from huying.org.models import DutyShift, Unit, User
 
 
 @admin.register(Unit)
@@ -11,6 +11,14 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("parent",)
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    list_display = ("unit", "area", "starts_at", "ends_at", "contact_name", "contact_phone")
+    list_filter = ("area",)
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("area", "unit")
 
 
 @admin.register(User)

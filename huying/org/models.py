@@ -1,6 +1,9 @@
 """The organisation tree (组织架构) and the staff who work in it."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +130,43 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+
+
+class DutyShift(models.Model):
+    """The duty roster (值班表): which unit takes emergencies in an area over a span of time.
+
+    A one-key emergency call goes at once to the unit on duty for the most specific area around its place;
+    with no shift on the roster it falls to the district's command centre, which is on duty around the clock.
+    """
+
+    area = models.ForeignKey(Unit, verbose_name=_("值守区域"), on_delete=models.PROTECT, related_name="duty_areas")
+    unit = models.ForeignKey(Unit, verbose_name=_("值班单位"), on_delete=models.PROTECT, related_name="duty_shifts")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    contact_name = models.CharField(_("值班人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("值班电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("值班安排")
+        verbose_name_plural = _("值班表")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="duty_shift_span")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("结束时间须晚于开始时间")})
+
+
+def duty_shift_at(place_unit: Unit, at: dt.datetime) -> DutyShift | None:
+    """The shift covering `at` for the most specific area that contains `place_unit` (grid → … → city)."""
+    area_ids = [u.pk for u in place_unit.ancestors()]
+    shifts = DutyShift.objects.filter(area_id__in=area_ids, starts_at__lte=at, ends_at__gt=at,
+                                      unit__active=True).select_related("unit")
+    depth = {pk: i for i, pk in enumerate(area_ids)}  # 0 = the place itself
+    return min(shifts, key=lambda s: (depth[s.area_id], -s.starts_at.timestamp()), default=None)

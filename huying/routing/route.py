@@ -8,10 +8,11 @@ centre's queue (权责不清) — never nowhere.
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from huying.catalog.models import Category, DispatchRule, RequestType, Tier
 from huying.geo.places import PlaceMatch, place_resolve
-from huying.org.models import Unit, UnitKind
+from huying.org.models import Unit, UnitKind, duty_shift_at
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,13 @@ def command_centre_for(district: Unit | None) -> Unit:
 
 
 def route_case(*, category: Category | None, request_type: RequestType, lat: float | None = None,
-               lon: float | None = None, address: str = "") -> Route:
+               lon: float | None = None, address: str = "", emergency: bool = False) -> Route:
     place = place_resolve(lat=lat, lon=lon, address=address)
     grid = place.grid if place else None
     district = grid.ancestor_of_kind(UnitKind.DISTRICT) if grid else None
     rule = rule_for(category=category, request_type=request_type, place_unit=grid)
+    if emergency:
+        return _emergency_route(grid, district, place, rule)
     if rule is not None and rule.department is not None:
         return Route(rule.department, rule.tier, place, rule, False, "dispatch_rule_department")
     if rule is None:
@@ -76,3 +79,13 @@ def route_case(*, category: Category | None, request_type: RequestType, lat: flo
     if unit is None:
         return Route(command_centre_for(district), rule.tier, place, rule, True, "no_unit_at_level")
     return Route(unit, rule.tier, place, rule, False, "tier_level")
+
+
+def _emergency_route(grid: Unit | None, district: Unit | None, place: PlaceMatch | None,
+                     rule: DispatchRule | None) -> Route:
+    """An emergency skips the catalogue: straight to whoever is on duty (值班) around the place."""
+    tier = rule.tier if rule else None
+    shift = duty_shift_at(grid, timezone.now()) if grid is not None else None
+    if shift is not None:
+        return Route(shift.unit, tier, place, rule, False, "on_duty")
+    return Route(command_centre_for(district), tier, place, rule, grid is None, "on_duty_command_centre")

@@ -44,6 +44,11 @@ def _check_create_input(*, channel: str, urgency: str, lat: float | None, lon: f
         raise InvalidInput(_("经纬度须同时提供"), field="lat" if lat is None else "lon")
 
 
+def _is_emergency(channel: str, urgency: str, category: Category | None) -> bool:
+    """A one-key call, or a 特急 matter nobody has classified yet, goes to the unit on duty (值班)."""
+    return channel == Channel.EMERGENCY or (urgency == Urgency.EMERGENCY and category is None)
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -79,7 +84,8 @@ def case_create(
     description = require_text(description, "description")
     _check_create_input(channel=channel, urgency=urgency, lat=lat, lon=lon)
     now = timezone.now()
-    route = route_case(category=category, request_type=request_type, lat=lat, lon=lon, address=address)
+    route = route_case(category=category, request_type=request_type, lat=lat, lon=lon, address=address,
+                       emergency=_is_emergency(channel, urgency, category))
     case = Case.objects.create(
         number=case_number_next(now), channel=channel, request_type=request_type, category=category,
         title=(title or description)[:TITLE_MAX].strip(), description=description, address=address, lat=lat,
