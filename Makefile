@@ -6,7 +6,7 @@ HUYING_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/huying_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test browser lint test-sqlite test-postgres install install-dev clean bench messages
+.PHONY: demo test browser assets lint test-sqlite test-postgres install install-dev clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,24 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Front-end libraries (htmx, Leaflet and its plugins, ECharts) from the npm registry, pinned by
+# package-lock.json, copied into huying/static/vendor/ so Huying serves them itself: nothing loads from the
+# internet at run time.
+VENDOR := huying/static/vendor
+assets: $(VENDOR)/.installed
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+		node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+		node_modules/leaflet.heat/dist/leaflet-heat.js $(VENDOR)/leaflet/
+	touch $@
+
 ## make demo: install, migrate the SQLite database, load the demo district once, serve on 127.0.0.1:8000
-demo: install
+demo: install assets
 	$(BIN)/huying migrate --noinput
 	$(BIN)/huying demo_load
 	$(BIN)/huying collectstatic --noinput --verbosity 0
@@ -32,12 +48,14 @@ demo: install
 	$(BIN)/huying runserver $(HOST):$(PORT)
 
 ## make test: lint, then the whole suite on SQLite and (where reachable) on PostgreSQL
-test: install-dev browser lint test-sqlite test-postgres
+test: install-dev assets browser lint test-sqlite test-postgres
 
-## the browser for page tests: Debian's chromium (Playwright's own download is never used)
+## the browser for page tests: Debian's chromium (Playwright's own download is never used), and a Chinese font
+## so the screenshots kept as test artefacts show characters rather than boxes
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
-		|| (echo "install Debian's chromium (apt-get install chromium) for the page tests" && exit 1)
+	@(test -x /usr/bin/chromium && fc-list :lang=zh | grep -q .) || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei) \
+		|| (echo "install Debian's chromium and fonts-wqy-microhei (apt-get install ...) for the page tests" && exit 1)
 
 lint: install-dev
 	$(BIN)/ruff check .

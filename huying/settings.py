@@ -5,6 +5,7 @@ DATABASE_URL (PostgreSQL in production; SQLite file by default), HUYING_SECRET_K
 HUYING_ALLOWED_HOSTS, HUYING_DATA_DIR.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,10 @@ INSTALLED_APPS = [
     "huying.notify",
     "huying.upstream",
     "huying.proactive",
+    "huying.workbench",
     "huying.demo",
     "ninja",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -46,8 +49,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huying.org.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login attempt itself
 ]
 
 ROOT_URLCONF = "huying.urls"
@@ -105,8 +110,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/work/"  # the role-based landing (角色首页)
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Lockout after repeated failures (django-axes): 5 wrong passwords for one user from one address lock that
+# pair for 15 minutes; every attempt is kept (AccessAttempt/AccessLog in the admin) for the security audit.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("HUYING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HUYING_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_IPWARE_PROXY_COUNT = 0  # behind nginx, set the proxy count so the resident's address is the one counted
+
+# Session expiry after inactivity: activity renews the session (at most once a minute, see
+# huying.org.middleware), so 30 idle minutes sign a desk out.
+SESSION_COOKIE_AGE = int(os.environ.get("HUYING_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -149,6 +171,16 @@ HUYING = {
     # The public form's challenge: a form posted sooner than this after it was served is a robot.
     "FORM_MIN_SECONDS": 3,
     "FORM_MAX_SECONDS": 7200,
+    # Map tiles for the console's maps (底图). "none": boundaries on a plain background (no tiles at all);
+    # "url": an intranet tile server; "tianditu": 天地图 with a key. Nothing else is ever fetched.
+    "MAP_TILES": {
+        "kind": os.environ.get("HUYING_MAP_TILES", "none"),
+        "url": os.environ.get("HUYING_MAP_TILE_URL", ""),  # e.g. http://tiles.intranet/{z}/{x}/{y}.png
+        "key": os.environ.get("HUYING_TIANDITU_KEY", ""),
+        "attribution": os.environ.get("HUYING_MAP_ATTRIBUTION", ""),
+    },
+    # 视频研判: the video-conference server (e.g. a self-hosted Jitsi Meet) rooms are opened on; empty hides it.
+    "VIDEO_SERVER": os.environ.get("HUYING_VIDEO_SERVER", ""),
 }
 
 # Rate limits must be shared by every app process: Redis in production (HUYING_REDIS_URL), process memory

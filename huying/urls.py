@@ -1,11 +1,11 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from huying import views
 from huying.api import api
 
+# No /media/ route: photos are personal data, served only by views that check who asks (a case's unit,
+# the tracking link's holder).
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,5 +15,5 @@ urlpatterns = [
     path("", include("huying.intake.urls")),
     path("t/", include("huying.feedback.urls")),
     path("patrol/", include("huying.proactive.urls")),
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    path("work/", include("huying.workbench.urls")),
 ]

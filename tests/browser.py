@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,14 @@ def desk_page(chromium, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+SCREENSHOTS = Path(os.environ.get("HUYING_SCREENSHOTS", Path(__file__).resolve().parent.parent / "var" / "screenshots"))
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a full-page picture of what the test saw (a test artefact under var/screenshots/)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -14,6 +14,13 @@ def chinese_by_default():
     translation.activate("zh-hans")
 
 
+@pytest.fixture(autouse=True)
+def no_login_lockout(settings):
+    """Lockout (django-axes) needs the request on every authenticate(); the test client's login() gives none.
+    The lockout tests switch it back on and sign in through the real login page."""
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def clock():
     """The frozen clock: tests move it explicitly with clock.move_to(...) or clock.shift(...)."""

@@ -8,7 +8,8 @@ from tests.test_api_helpers import Api, assert_error, create_body
 
 ACTIONS = ["dispatch", "accept", "start", "return", "escalate", "summon", "report-back", "cohandlers",
            "request-extension", "approve-extension", "notes", "resolve", "close", "reopen", "merge",
-           "request-invalidation", "invalidate"]
+           "request-invalidation", "invalidate", "supervise", "lift-supervision", "instruct", "response-group",
+           "group-report", "video"]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def street_operator(cast) -> User:
 def lookup(user: User, phone: str = PHONE) -> str:
     client = Client()
     client.force_login(user)
-    response = client.get("/console/hotline/caller/", {"phone": phone})
+    response = client.post("/console/hotline/caller/", {"phone": phone})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -67,7 +67,7 @@ def test_the_lookup_runs_a_fixed_number_of_queries(cast, new_case, django_assert
     # session, user, the user's unit and its parent (the scope), the caller's cases, the blocklist —
     # however many cases the caller has
     with django_assert_num_queries(6):
-        client.get("/console/hotline/caller/", {"phone": PHONE})
+        client.post("/console/hotline/caller/", {"phone": PHONE})
 
 
 def test_a_caller_on_the_blocklist_is_flagged(cast):
@@ -88,3 +88,9 @@ def test_without_javascript_the_desk_reloads_with_the_callers_history(cast, new_
     client.force_login(cast.operator)
     page = client.get("/console/hotline/", {"phone": PHONE}).content.decode()
     assert case.number in page and f'value="{PHONE}"' in page
+
+
+def test_the_lookup_takes_the_number_in_the_body_never_in_the_url(cast):
+    client = Client()
+    client.force_login(cast.operator)
+    assert client.get("/console/hotline/caller/", {"phone": PHONE}).status_code == 405

@@ -181,3 +181,15 @@ def test_a_failed_history_leaves_no_cases_and_the_next_run_completes_it(db, cloc
     monkeypatch.undo()
     assert "补充生成" in load()
     assert Case.objects.count() == CASES
+
+
+def test_each_street_is_on_duty_for_its_own_area_in_office_hours(district, clock):
+    from huying.org.models import DutyShift, duty_shift_at
+    from tests.cast import FROZEN_NOW  # 10:00 on a Wednesday: office hours
+
+    streets = units(UnitKind.STREET)
+    assert DutyShift.objects.filter(unit__in=streets).count() > 0
+    grid = Unit.objects.filter(kind=UnitKind.GRID, path__startswith=streets[0].path).first()
+    assert duty_shift_at(grid, FROZEN_NOW).unit == streets[0]
+    night = FROZEN_NOW.replace(hour=23)
+    assert duty_shift_at(grid, night) is None  # then the command centre takes emergencies

@@ -98,3 +98,25 @@ def test_the_stars_are_plain_radio_buttons_that_need_no_script(cast, new_case, c
     html = client.get(f"/t/{case.tracking_token}/rate/").content.decode()
     assert html.count('type="radio"') == 3 * 5 + 2 and "<script" not in html
     assert 'for="id_satisfaction_0"' in html and 'value="5"' in html
+
+
+def test_a_rating_enters_the_audit_trail_once_without_the_comment_or_a_status_change(cast, new_case, client):
+    case = handle_to_result(cast, new_case())
+    rate(client, case, FIVE_STARS_SOLVED)
+    rate(client, case, NOT_SOLVED)  # refused: already rated this round
+    event = case.events.get(action="rate")
+    assert (event.from_status, event.to_status, event.actor) == ("resolved", "resolved", None)
+    assert event.data == {"round": 0, "source": "resident", "solved": True, "responsiveness": 5, "completion": 5,
+                          "satisfaction": 5}
+    assert "清运及时" not in str(event.data) + event.note
+    case.refresh_from_db()
+    assert case.version == event.case.version  # a rating never makes a handler's open page stale
+
+
+def test_the_staff_case_page_shows_the_rating(cast, new_case, client):
+    case = handle_to_result(cast, new_case())
+    rate(client, case, FIVE_STARS_SOLVED)
+    staff = Client()
+    staff.force_login(cast.command)
+    page = staff.get(f"/work/cases/{case.number}/").content.decode()
+    assert "群众评价" in page and "满意5" in page

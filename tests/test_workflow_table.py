@@ -9,6 +9,7 @@ from huying.cases import services as svc
 from huying.cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent
 from huying.cases.workflow import TRANSITIONS, Status
 from huying.lib.errors import NotAllowed
+from huying.org.models import Role, User
 
 
 def _call(action: str, case: Case, cast, other: Case):
@@ -33,8 +34,23 @@ def _call(action: str, case: Case, cast, other: Case):
         "merge": lambda: svc.case_merge(case=case, into=other, by=by),
         "request_invalidation": lambda: svc.case_request_invalidation(case=case, by=by, reason="疑似恶意来电"),
         "invalidate": lambda: svc.case_invalidate(case=case, by=by, reason="重复恶意来电"),
+        "supervise": lambda: svc.case_supervise(case=case, by=cast.leader, note="三日内办结"),
+        "lift_supervision": lambda: svc.case_lift_supervision(case=_supervised(case), by=by),
+        "instruct": lambda: svc.case_instruct(case=case, by=cast.leader, instruction="请园林局牵头处理"),
+        "convene": lambda: svc.case_convene_group(case=case, by=by, lead=cast.parks, units=[cast.water]),
+        "group_report": lambda: svc.case_group_report(case=case, by=cast.water_co_handler, report="已派员到场"),
+        "video": lambda: svc.case_open_video(case=case, by=by),
+        "rate": lambda: svc.case_record_rating(case=case, round=0, solved=True, source="resident",
+                                               scores={"responsiveness": 5, "completion": 5, "satisfaction": 5}),
     }
     return calls[action]()
+
+
+def _supervised(case: Case) -> Case:
+    """Lifting needs a mark to lift."""
+    Case.objects.filter(pk=case.pk).update(supervised_at=timezone.now())
+    case.supervised_at = timezone.now()
+    return case
 
 
 def _put_at(case: Case, status: str, cast) -> Case:
@@ -45,13 +61,28 @@ def _put_at(case: Case, status: str, cast) -> Case:
         completion_due_at=now + dt.timedelta(days=1),
     )
     CaseAssignment.objects.create(case=case, unit=cast.water, role=AssignmentRole.SUMMONED, created_at=now)
+    CaseAssignment.objects.create(case=case, unit=cast.water_co, role=AssignmentRole.GROUP, created_at=now)
     return Case.objects.get(pk=case.pk)
 
 
 ALL = [(action, status) for action in TRANSITIONS for status in Status.values]
 
 
+@pytest.fixture(autouse=True)
+def video_server(settings):
+    settings.HUYING = {**settings.HUYING, "VIDEO_SERVER": "https://meet.intranet"}
+
+
+@pytest.fixture
+def water_co_handler(cast):
+    # A member of the response group: the water company's handler.
+    cast.water_co_handler = User.objects.create(username="waterco", unit=cast.water_co,
+                                                role=Role.DEPARTMENT_HANDLER)
+    return cast.water_co_handler
+
+
 @pytest.mark.parametrize(("action", "status"), ALL, ids=[f"{a}-from-{s}" for a, s in ALL])
+@pytest.mark.usefixtures("water_co_handler")
 def test_action_from_status_follows_the_table(cast, new_case, action, status):
     other = new_case(description="同一问题的另一张工单")
     case = _put_at(new_case(), status, cast)

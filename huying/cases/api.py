@@ -28,6 +28,7 @@ from huying.cases.api_schemas import (
     DispatchIn,
     ExtensionDecisionIn,
     ExtensionRequestIn,
+    InstructIn,
     InvalidateIn,
     MergeIn,
     NoteIn,
@@ -35,7 +36,9 @@ from huying.cases.api_schemas import (
     ReasonIn,
     ReportBackIn,
     ResolveIn,
+    ResponseGroupIn,
     SummonIn,
+    SuperviseIn,
     TierOut,
     UnitFilters,
     UnitOut,
@@ -255,6 +258,47 @@ def case_request_invalidation(request: AuthedRequest, number: str, payload: Inva
 @cases_router.post("/{number}/invalidate", response=CaseDetail, summary="Mark invalid (无效, supervisors)")
 def case_invalidate(request: AuthedRequest, number: str, payload: InvalidateIn):
     return _act(request, number, services.case_invalidate, reason=payload.reason, version=payload.version)
+
+
+# ---- oversight: supervision, instructions, response groups, video ----------------------------------------------
+
+
+@cases_router.post("/{number}/supervise", response=CaseDetail, summary="Mark for supervision (挂牌督办)")
+def case_supervise(request: AuthedRequest, number: str, payload: SuperviseIn):
+    return _act(request, number, services.case_supervise, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/lift-supervision", response=CaseDetail, summary="Lift supervision (解除督办)")
+def case_lift_supervision(request: AuthedRequest, number: str, payload: NoteOptionalIn | None = None):
+    payload = payload or NoteOptionalIn()
+    return _act(request, number, services.case_lift_supervision, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/instruct", response=CaseDetail, summary="A leader's instruction (领导批示)")
+def case_instruct(request: AuthedRequest, number: str, payload: InstructIn):
+    return _act(request, number, services.case_instruct, instruction=payload.instruction, version=payload.version)
+
+
+@cases_router.post("/{number}/response-group", response=CaseDetail,
+                   summary="Convene a special response group (专项响应组)")
+def case_convene_group(request: AuthedRequest, number: str, payload: ResponseGroupIn):
+    lead = by_code(Unit, payload.lead, "lead", active=True)
+    units = units_by_code(payload.units, "units")
+    return _act(request, number, services.case_convene_group, lead=lead, units=units, note=payload.note,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/group-report", response=CaseDetail,
+                   summary="A response-group unit reports (专项组反馈)")
+def case_group_report(request: AuthedRequest, number: str, payload: ReportBackIn):
+    return _act(request, number, services.case_group_report, report=payload.report, version=payload.version)
+
+
+@cases_router.post("/{number}/video", response=CaseDetail,
+                   summary="Open a video consultation room (视频研判); the link is in the timeline's data.url")
+def case_open_video(request: AuthedRequest, number: str, payload: VersionIn | None = None):
+    payload = payload or VersionIn()
+    return _act(request, number, services.case_open_video, version=payload.version)
 
 
 # ---- pick lists --------------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, PlainSerializer
 from pydantic_core import PydanticCustomError
 
+from huying.cases import permissions
 from huying.cases.models import Case, Channel, Urgency
-from huying.cases.permissions import is_handler, is_supervisor, may
-from huying.cases.workflow import ACTIVE, Status, allowed_actions
-from huying.org.models import Role, UnitKind, User
+from huying.cases.permissions import may
+from huying.cases.workflow import ACTIVE, Status
+from huying.org.models import UnitKind, User
 
 # ---- the request -------------------------------------------------------------------------------------------
 
@@ -51,6 +52,7 @@ Text64: TypeAlias = Annotated[str, Field(max_length=64), AfterValidator(_no_nul)
 Text100: TypeAlias = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
 Text200: TypeAlias = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 Text300: TypeAlias = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
+Text500: TypeAlias = Annotated[str, Field(max_length=500), AfterValidator(_no_nul)]
 
 Code: TypeAlias = Text64
 When: TypeAlias = Annotated[dt.datetime, AfterValidator(_sane_datetime)]
@@ -136,6 +138,20 @@ class MergeIn(VersionIn):
 
 class InvalidateIn(VersionIn):
     reason: Text
+
+
+class SuperviseIn(VersionIn):
+    note: Text500 = Field("", description="what the supervision requires (督办要求)")
+
+
+class InstructIn(VersionIn):
+    instruction: Text = Field(description="the instruction text (批示内容)")
+
+
+class ResponseGroupIn(VersionIn):
+    lead: Code = Field(description="unit code of the lead unit (牵头单位)")
+    units: list[Code] = Field(min_length=1, max_length=50, description="unit codes of the member units")
+    note: Text = ""
 
 
 class Ordering(enum.StrEnum):
@@ -265,6 +281,7 @@ class EventOut(Schema):
     from_status: str
     to_status: str
     note: str
+    data: dict[str, Any] = Field(description="what the action recorded: units summoned, an instruction's link…")
 
     @staticmethod
     def resolve_at(obj) -> dt.datetime:
@@ -305,13 +322,6 @@ def caller(context: dict[str, Any]) -> User:
     return request.auth
 
 
-def sees_reporter(user: User, case: Case) -> bool:
-    """The hotline and supervisors always; the handling unit unless the reporter asked to stay anonymous."""
-    if is_supervisor(user) or user.role == Role.OPERATOR:
-        return True
-    return is_handler(user, case) and not case.anonymous
-
-
 # Workflow action → the API path segment that performs it (add_note also offers the co-handler form).
 ACTION_PATHS: dict[str, list[tuple[str, str]]] = {
     "dispatch": [("dispatch", "dispatch")], "accept": [("accept", "accept")], "start": [("start", "start")],
@@ -323,17 +333,16 @@ ACTION_PATHS: dict[str, list[tuple[str, str]]] = {
     "resolve": [("resolve", "resolve")], "close": [("close", "close")], "reopen": [("reopen", "reopen")],
     "merge": [("merge", "merge")], "request_invalidation": [("request-invalidation", "request_invalidation")],
     "invalidate": [("invalidate", "invalidate")],
+    "supervise": [("supervise", "supervise")], "lift_supervision": [("lift-supervision", "lift_supervision")],
+    "instruct": [("instruct", "instruct")], "convene": [("response-group", "convene")],
+    "group_report": [("group-report", "group_report")], "video": [("video", "video")],
 }
 
 
 def actions_for(user: User, case: Case) -> list[str]:
-    """The action endpoints worth offering: the workflow table, narrowed by the permission table."""
-    offered = []
-    for action in allowed_actions(case.status):
-        if action == "summon" and (case.current_unit is None or case.current_unit.kind != UnitKind.STREET):
-            continue
-        offered += [path for path, rule in ACTION_PATHS[action] if may(user, case, rule)]
-    return offered
+    """The action endpoints worth offering: the workflow table ∩ the case's state ∩ the permission table."""
+    return [path for action in permissions.actions_for(user, case) for path, rule in ACTION_PATHS[action]
+            if rule == action or may(user, case, rule)]
 
 
 class CaseDetail(CaseListItem):
@@ -350,6 +359,8 @@ class CaseDetail(CaseListItem):
     result: str
     reopen_count: int
     merged_into: str | None = Field(None, description="number of the case this one was merged into")
+    supervised_at: LocalTime | None = Field(None, description="when the case was marked for supervision (挂牌督办)")
+    supervision_note: str
     updated_at: LocalTime
     deadlines: DeadlinesOut
     assignments: list[AssignmentOut]
@@ -358,12 +369,12 @@ class CaseDetail(CaseListItem):
 
     @staticmethod
     def resolve_reporter_name(obj: Case, context: dict[str, Any]) -> str:
-        full = sees_reporter(caller(context), obj)
+        full = permissions.sees_reporter(caller(context), obj)
         return obj.reporter_name if full else mask_name(obj.reporter_name)
 
     @staticmethod
     def resolve_reporter_phone(obj: Case, context: dict[str, Any]) -> str:
-        full = sees_reporter(caller(context), obj)
+        full = permissions.sees_reporter(caller(context), obj)
         return obj.reporter_phone if full else mask_phone(obj.reporter_phone)
 
     @staticmethod

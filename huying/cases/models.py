@@ -88,6 +88,9 @@ class Case(models.Model):
                                     on_delete=models.PROTECT, related_name="merged_cases")
     # Extension asked for and not yet decided (延期申请).
     extension_until = models.DateTimeField(_("申请延期至"), null=True, blank=True)
+    # 挂牌督办: set by the command centre or a leader, shown on the case and in every handler's queue until lifted.
+    supervised_at = models.DateTimeField(_("挂牌督办时间"), null=True, blank=True)
+    supervision_note = models.CharField(_("督办要求"), max_length=500, blank=True)
 
     created_at = models.DateTimeField(_("创建时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"))
@@ -113,6 +116,8 @@ class Case(models.Model):
                          condition=models.Q(status__in=ACTIVE)),
             models.Index(fields=["completion_due_at"], name="case_completion_due_open",
                          condition=models.Q(status__in=ACTIVE)),
+            models.Index(fields=["supervised_at"], name="case_supervised",
+                         condition=models.Q(supervised_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -123,10 +128,14 @@ class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("主办")
     CO = "co", _("协办")
     SUMMONED = "summoned", _("吹哨报到")
+    # A special response group (专项响应组) convened by a leader or the command centre on a hard case.
+    GROUP_LEAD = "group_lead", _("专项组牵头单位")
+    GROUP = "group", _("专项组成员单位")
 
 
 class CaseAssignment(models.Model):
-    """A unit working on a case beside the current unit: co-handler (协办) or summoned department (报到)."""
+    """A unit working on a case beside the current unit: co-handler (协办), summoned department (报到) or
+    member of a special response group (专项响应组)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")

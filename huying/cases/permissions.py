@@ -1,16 +1,22 @@
-"""Who may take which action on a case: one table, read by the services (to refuse) and the API (to offer).
+"""Who may take which action on a case: one table, read by the services (to refuse) and the API and the
+case page (to offer).
 
-The workflow table says *when* an action is possible; this table says *who* may take it.
+The workflow table says *when* an action is possible; this table says *who* may take it; `READY` adds what
+the case itself must be like (a summons needs a street, a supervision mark cannot be set twice).
 """
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import AssignmentRole, Case
-from huying.lib.errors import Forbidden
+from huying.cases.workflow import allowed_actions
+from huying.lib.errors import Forbidden, NotAllowed
 from huying.org.models import SUPERVISING_ROLES, Role, UnitKind, User
+
+GROUP_ROLES = (AssignmentRole.GROUP_LEAD, AssignmentRole.GROUP)
 
 DISPATCHING_ROLES = {Role.OPERATOR, Role.STREET_DISPATCHER, *SUPERVISING_ROLES}
 
@@ -37,6 +43,32 @@ def is_summoned(user: User, case: Case) -> bool:
     if user.unit_id is None:  # no unit, no summons (filtering on unit_id=None would mean IS NULL)
         return False
     return case.assignments.filter(unit_id=user.unit_id, role=AssignmentRole.SUMMONED, reported_at=None).exists()
+
+
+def in_group(user: User, case: Case) -> bool:
+    """The user's unit sits in the case's special response group (专项响应组)."""
+    if user.unit_id is None:
+        return False
+    return case.assignments.filter(unit_id=user.unit_id, role__in=GROUP_ROLES).exists()
+
+
+def works_on(user: User, case: Case) -> bool:
+    """The current unit, a supervisor, or a unit assigned beside them (协办, 报到, 专项组)."""
+    if handles(user, case):
+        return True
+    return user.unit_id is not None and case.assignments.filter(unit_id=user.unit_id).exists()
+
+
+def sees_reporter(user: User, case: Case) -> bool:
+    """Whether `user` sees the reporter's name and phone in full; everyone else sees them masked (PIPL).
+
+    The hotline (it calls people back) and the command centre (it answers for the district) always do; the
+    unit handling the case does unless the reporter asked to stay anonymous. Leaders, units above the handler,
+    co-handlers, summoned departments and response groups work on the problem, not with the person.
+    """
+    if user.role in (Role.OPERATOR, Role.COMMAND_CENTRE):
+        return True
+    return is_handler(user, case) and not case.anonymous
 
 
 def _resolver(user: User, case: Case) -> bool:
@@ -70,6 +102,14 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "request_invalidation": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权申请无效")),
     "invalidate": (lambda u, c: is_supervisor(u), _("无效工单须经指挥中心或领导审批")),
     "solve_on_spot": (_finder_on_own_grid, _("只有发现问题的网格员可以当场解决")),
+    "supervise": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以挂牌督办")),
+    "lift_supervision": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以解除督办")),
+    "instruct": (lambda u, c: is_supervisor(u), _("只有领导或指挥中心可以批示")),
+    "convene": (lambda u, c: is_supervisor(u), _("只有领导或指挥中心可以组建专项响应组")),
+    "group_report": (in_group, _("本单位不是该工单专项响应组的成员")),
+    "video": (works_on, _("只有承办、协办单位或指挥中心可以发起视频研判")),
+    # Residents rate through their tracking link (huying.feedback), not as staff: no staff user may.
+    "rate": (lambda u, c: False, _("评价由群众通过查询链接提交")),
 }
 
 
@@ -81,3 +121,35 @@ def may(user: User, case: Case, action: str) -> bool:
 def require_may(user: User, case: Case, action: str) -> None:
     if not may(user, case, action):
         raise Forbidden(ACTION_RULES[action][1])
+
+
+def video_server() -> str:
+    """The configured video-conference server (视频研判), without a trailing slash; empty when there is none."""
+    return str(settings.HUYING.get("VIDEO_SERVER") or "").strip().rstrip("/")
+
+
+Ready = Callable[[Case], bool]
+# What the case itself must be like for an action to make sense, beyond its status.
+READY: dict[str, tuple[Ready, str | Promise, str]] = {
+    "summon": (lambda c: c.current_unit is not None and c.current_unit.kind == UnitKind.STREET,
+               _("只有街道可以吹哨"), "summon_not_street"),
+    "supervise": (lambda c: c.supervised_at is None, _("该工单已挂牌督办"), "already_supervised"),
+    "lift_supervision": (lambda c: c.supervised_at is not None, _("该工单未挂牌督办"), "not_supervised"),
+    "video": (lambda c: bool(video_server()), _("未配置视频会商服务器"), "no_video_server"),
+}
+
+
+def is_ready(case: Case, action: str) -> bool:
+    check = READY.get(action)
+    return check is None or check[0](case)
+
+
+def require_ready(case: Case, action: str) -> None:
+    if not is_ready(case, action):
+        _check, message, code = READY[action]
+        raise NotAllowed(message, code=code)
+
+
+def actions_for(user: User, case: Case) -> list[str]:
+    """The actions `user` may take on `case` now: the workflow table ∩ the case's state ∩ this table."""
+    return [action for action in allowed_actions(case.status) if is_ready(case, action) and may(user, case, action)]

@@ -28,6 +28,7 @@ OPEN_WORK = (S.ACCEPTED, S.IN_PROGRESS)
 PRE_ACCEPT = (S.RECEIVED, S.DISPATCHED, S.RETURNED, S.ESCALATED, S.REOPENED)
 ACTIVE = (*PRE_ACCEPT, *OPEN_WORK, S.SUMMONED, S.EXTENSION_REQUESTED)
 TERMINAL = (S.CLOSED, S.MERGED, S.INVALID)
+EVERY = tuple(S)
 
 # action → (statuses it may start from, status it leads to). `None` as target keeps the status.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -47,6 +48,15 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "merge": (ACTIVE, S.MERGED),
     "request_invalidation": (ACTIVE, None),
     "invalidate": (ACTIVE, S.INVALID),
+    # Oversight (督办) and coordination beside the handling: the status stays where it is.
+    "supervise": (ACTIVE, None),  # 挂牌督办
+    "lift_supervision": (EVERY, None),  # 解除督办: a mark left on a finished case can still be taken off
+    "instruct": (ACTIVE + (S.RESOLVED,), None),  # 领导批示
+    "convene": (ACTIVE, None),  # 专项响应组
+    "group_report": (ACTIVE, None),  # a response-group member reports what it did
+    "video": (ACTIVE, None),  # 视频研判
+    # The resident's rating of a resolved round (一事一评) enters the audit trail; the status stays.
+    "rate": ((S.RESOLVED, S.CLOSED), None),
 }
 
 

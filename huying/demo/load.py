@@ -10,6 +10,7 @@ from huying.cases.models import Case
 from huying.demo.addresses import buildings_build
 from huying.demo.catalogue import Catalogue, catalogue_load, catalogue_prepare
 from huying.demo.district import DISTRICT_CODE, DemoDistrict, district_build, district_load
+from huying.demo.duty import duty_roster_build
 from huying.demo.history import Chronicle, history_generate, history_write
 from huying.demo.people import Staff, staff_build, staff_index
 from huying.demo.world import World
@@ -35,10 +36,11 @@ def demo_has_history(district: Unit) -> bool:
 
 
 @transaction.atomic
-def district_phase(seed: int) -> Parts:
-    """Tree, addresses, staff and dispatch rules: all or nothing."""
+def district_phase(seed: int, now: dt.datetime) -> Parts:
+    """Tree, addresses, staff, duty roster and dispatch rules: all or nothing."""
     rng = random.Random(f"{seed}-district")
     demo = district_build(rng)
+    duty_roster_build(demo, now)
     buildings = buildings_build(rng, demo)
     staff = staff_build(rng, demo)
     return Parts(demo, staff, buildings, catalogue_prepare(demo))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases.models import Case
-from huying.cases.services import case_reopen_by_resident
+from huying.cases.services import case_record_rating, case_reopen_by_resident
 from huying.feedback.models import FeedbackPolicy, Rating, RatingSource
 from huying.feedback.selectors import RATEABLE, rating_window_open
 from huying.lib.errors import InvalidInput, NotAllowed
@@ -34,13 +34,16 @@ def rating_create(*, case: Case, responsiveness: int, completion: int, satisfact
         raise NotAllowed(_("当前不在评价期内"), code="rating_closed")
     try:
         with transaction.atomic():  # savepoint: the unique constraint is what stops a double submit
-            return Rating.objects.create(
+            rating = Rating.objects.create(
                 case=case, round=case.reopen_count, source=RatingSource.RESIDENT, responsiveness=responsiveness,
                 completion=completion, satisfaction=satisfaction, solved=solved, comment=comment,
                 created_at=timezone.now(),
             )
     except IntegrityError:
         raise NotAllowed(_("本轮办理您已评价过"), code="already_rated") from None
+    case_record_rating(case=case, round=rating.round, source=rating.source, solved=solved, scores={
+        "responsiveness": responsiveness, "completion": completion, "satisfaction": satisfaction})
+    return rating
 
 
 def resident_reopen(*, case: Case, reason: str) -> Case:

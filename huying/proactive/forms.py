@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.models import Category, RequestType
-from huying.lib.photos import photo_clean
+from huying.lib.photo_fields import PhotosField
 
 MAX_PHOTOS = 6
 MAX_TEXT = 4000
@@ -21,23 +21,7 @@ class TextBox(forms.CharField):
         return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
-
-class PhotosField(forms.ImageField):
-    """Several photos in one input: each one checked by Django's ImageField (Pillow), then re-encoded."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/*"})
-
-    def clean(self, data, initial=None) -> list:
-        uploads = [u for u in (data if isinstance(data, list | tuple) else [data]) if u]
-        if self.required and not uploads:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(uploads) > MAX_PHOTOS:
-            raise forms.ValidationError(_("最多上传 %(n)d 张照片") % {"n": MAX_PHOTOS}, code="too_many")
-        checked = [super(PhotosField, self).clean(upload, initial) for upload in uploads]
-        return [photo_clean(upload) for upload in checked]
 
 
 def default_request_type() -> RequestType | None:
@@ -54,11 +38,11 @@ class PatrolReportForm(forms.Form):
                               help_text=_("填写地址，或点“获取当前位置”"))
     lat = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-180, max_value=180)
-    photos = PhotosField(label=_("现场照片"), required=False)
+    photos = PhotosField(label=_("现场照片"), required=False, max_count=MAX_PHOTOS)
     solved = forms.BooleanField(label=_("当场解决"), required=False)
     result = TextBox(label=_("处置情况"), max_length=MAX_TEXT, required=False,
                      widget=forms.Textarea(attrs={"rows": 2}))
-    after_photos = PhotosField(label=_("处置后照片"), required=False)
+    after_photos = PhotosField(label=_("处置后照片"), required=False, max_count=MAX_PHOTOS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from huying.cases.services.closing import (
     case_close,
     case_invalidate,
     case_merge,
+    case_record_rating,
     case_reopen,
     case_reopen_by_resident,
     case_request_invalidation,
@@ -22,10 +23,20 @@ from huying.cases.services.handling import (
     case_summon,
 )
 from huying.cases.services.intake import case_create, case_create_once, case_dispatch, case_solve_on_spot
+from huying.cases.services.oversight import (
+    case_convene_group,
+    case_group_report,
+    case_instruct,
+    case_lift_supervision,
+    case_open_video,
+    case_supervise,
+)
 
 __all__ = [
     "case_accept", "case_add_cohandlers", "case_add_note", "case_approve_extension", "case_close",
-    "case_create", "case_create_once", "case_dispatch", "case_escalate", "case_invalidate", "case_merge",
-    "case_reopen", "case_reopen_by_resident", "case_report_back", "case_request_extension",
-    "case_request_invalidation", "case_resolve", "case_return", "case_solve_on_spot", "case_start", "case_summon",
+    "case_convene_group", "case_create", "case_create_once", "case_dispatch", "case_escalate", "case_group_report",
+    "case_instruct", "case_invalidate", "case_lift_supervision", "case_merge", "case_open_video",
+    "case_record_rating", "case_reopen",
+    "case_reopen_by_resident", "case_report_back", "case_request_extension", "case_request_invalidation",
+    "case_resolve", "case_return", "case_solve_on_spot", "case_start", "case_summon", "case_supervise",
 ]

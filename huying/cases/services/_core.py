@@ -16,6 +16,7 @@ from huying.org.models import Unit, User
 FIELD_LABELS = {
     "reason": gettext_lazy("原因"), "result": gettext_lazy("办理结果"), "note": gettext_lazy("说明"),
     "report": gettext_lazy("报到情况"), "description": gettext_lazy("诉求内容"),
+    "instruction": gettext_lazy("批示内容"),
 }
 
 

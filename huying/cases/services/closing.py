@@ -11,7 +11,7 @@ from huying.cases.deadlines import deadlines_for
 from huying.cases.models import Case, CaseEvent
 from huying.cases.permissions import require_may
 from huying.cases.selectors import cases_visible_to
-from huying.cases.services._core import case_apply, require_text
+from huying.cases.services._core import case_apply, require_text, transition_check
 from huying.cases.workflow import ACTIVE
 from huying.lib.errors import InvalidInput, NotAllowed
 from huying.org.models import User
@@ -58,6 +58,19 @@ def case_reopen_by_resident(*, case: Case, reason: str, window_days: int, limit:
     if case.resolved_at is None or timezone.now() > case.resolved_at + dt.timedelta(days=window_days):
         raise NotAllowed(_("已超过可申请重办的期限"), code="reopen_window_passed")
     return _reopen(case=case, by=None, reason=reason, data={"by_resident": True})
+
+
+def case_record_rating(*, case: Case, round: int, scores: dict[str, int], solved: bool, source: str) -> CaseEvent:
+    """Put a rating of one handling round (一事一评) in the case's audit trail; the status does not change.
+
+    The rating itself is kept by the feedback app, which calls this inside its own transaction. Only scores
+    go in the event: the resident's comment stays with the rating.
+    """
+    transition_check(case=case, action="rate")
+    return CaseEvent.objects.create(
+        case=case, action="rate", actor=None, actor_unit=None, from_status=case.status, to_status=case.status,
+        data={"round": round, "source": source, "solved": solved, **scores}, created_at=timezone.now(),
+    )
 
 
 @transaction.atomic

@@ -1,16 +1,14 @@
 """Who may use which staff entry screen (录入入口): the roles per screen, and the check the views apply."""
 
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from huying.org.access import role_required, staff_of
 from huying.org.models import Role, User
+
+__all__ = ["HOTLINE_ROLES", "PATROL_ROLES", "VISIT_ROLES", "entries_for", "role_required", "staff_of"]
 
 HOTLINE_ROLES = frozenset({Role.OPERATOR, Role.COMMAND_CENTRE, Role.ADMIN})
 # Patrols are enforced by the proactive app (a grid worker walking their own grid); listed here for the landing.
@@ -39,26 +37,3 @@ ENTRIES = (
 
 def entries_for(user: User) -> list[Entry]:
     return [entry for entry in ENTRIES if entry.open_to(user)]
-
-
-def role_required(roles: Collection[str], *, superuser: bool = True) -> Callable:
-    """Log in first; then 403 unless the user holds one of `roles` (or is a superuser, when allowed)."""
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @wraps(view)
-        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-            user = staff_of(request)  # login_required below let only a signed-in staff member through
-            if not ((superuser and user.is_superuser) or user.role in roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(checked)
-
-    return decorator
-
-
-def staff_of(request: HttpRequest) -> User:
-    """The signed-in staff member of a request that passed role_required or login_required."""
-    user = request.user
-    assert isinstance(user, User)
-    return user

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from huying.cases.models import Channel
 from huying.catalog.models import Category, RequestType
 from huying.intake.web.validators import phone_validate
+from huying.lib.widgets import LongSelect
 
 MAX_TEXT = 4000
 VISIT_ROWS = 5
@@ -27,6 +28,8 @@ class TextBox(forms.CharField):
 
 class CategoryField(forms.ModelChoiceField):
     """Active categories as "code name": a focused select jumps to an option as the operator types its code."""
+
+    widget = LongSelect
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("诉求分类"))
@@ -65,7 +68,7 @@ class HotlineForm(forms.Form):
     )
     reporter_name = forms.CharField(label=_("来电人"), max_length=50, required=False,
                                     widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    category = CategoryField(widget=forms.Select(attrs={"accesskey": "c"}))
+    category = CategoryField(widget=LongSelect(attrs={"accesskey": "c"}))
     request_type = request_type_field(widget=forms.RadioSelect(attrs={"accesskey": "t"}))
     address = forms.CharField(label=_("地点"), max_length=300, required=False,
                               widget=forms.TextInput(attrs={"accesskey": "a", "autocomplete": "off"}))

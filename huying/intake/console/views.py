@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huying.cases.models import Case
 from huying.intake.console.access import HOTLINE_ROLES, VISIT_ROLES, entries_for, role_required, staff_of
@@ -66,11 +66,11 @@ def _call_message(case: Case, created: bool) -> str:
 
 
 @never_cache
-@require_GET
+@require_POST  # the number travels in the body: never in a URL that access logs keep
 @role_required(HOTLINE_ROLES)
 def caller(request: HttpRequest) -> HttpResponseBase:
     """The caller's earlier cases as an HTML fragment, fetched while the operator types."""
-    history = caller_history(staff_of(request), request.GET.get("phone", ""))
+    history = caller_history(staff_of(request), request.POST.get("phone", ""))
     return render(request, "intake/console/_caller.html", {"history": history})
 
 

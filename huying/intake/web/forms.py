@@ -16,13 +16,12 @@ from huying.geo.models import Building
 from huying.intake.web.abuse import challenge_issue
 from huying.intake.web.qr import place_token
 from huying.intake.web.validators import credit_code_validate, phone_validate
-from huying.lib.photos import photo_clean
+from huying.lib.photo_fields import PhotosField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 DESCRIPTION_MAX = 2000
-MAX_PHOTOS = 9
 DEFAULT_REQUEST_TYPE = "complaint"  # 投诉: what most residents who write in mean
 EMERGENCY_REQUEST_TYPE = "help"  # 求助
 
@@ -53,33 +52,7 @@ class TelInput(forms.TextInput):
     input_type = "tel"  # the phone keyboard on a phone
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
-
-class PhotosField(forms.FileField):
-    """Up to `max_count` photos, each checked and re-encoded by photo_clean; cleans to a list of files."""
-
-    widget = MultiplePhotoInput(attrs={"accept": "image/*"})
-
-    def __init__(self, *, max_count: int = MAX_PHOTOS, **kwargs: Any):
-        self.max_count = max_count
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if self.required and not uploads:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(uploads) > self.max_count:
-            raise ValidationError(_("最多上传 %(n)d 张照片") % {"n": self.max_count}, code="too_many")
-        cleaned = []
-        for number, upload in enumerate(uploads, start=1):
-            try:
-                cleaned.append(photo_clean(upload))
-            except ValidationError as exc:
-                raise ValidationError(_("第 %(n)d 张：%(why)s") % {"n": number, "why": exc.messages[0]},
-                                      code=exc.code) from exc
-        return cleaned
 
 
 class PublicForm(forms.Form):

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据已存在，直接复用 / demo district {district.name} already loaded: reusing it")
             return
         if district is None:
-            parts = district_phase(seed)
+            parts = district_phase(seed, timezone.now())
             self.stdout.write(f"已创建演示区县 / created the demo district: {self._tree(parts)}")
         else:
             parts = district_reuse(district)

@@ -16,8 +16,11 @@
     shown = value;
     if (pending) pending.abort(); // an older answer must not overwrite a newer one
     pending = new AbortController();
-    fetch(panel.dataset.url + "?phone=" + encodeURIComponent(value),
-          { credentials: "same-origin", signal: pending.signal })
+    // POST, not a query string: the number stays out of URLs, and so out of proxies' and servers' access logs.
+    var body = new FormData();
+    body.append("phone", value);
+    fetch(panel.dataset.url, { method: "POST", body: body, credentials: "same-origin", signal: pending.signal,
+                               headers: { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value } })
       .then(function (response) {
         // A redirect means the session ended: the login page must not land inside the panel.
         if (!response.ok || response.redirected) throw new Error(response.status);

@@ -1,0 +1,1 @@
+"""casepage part of the staff console."""

@@ -1,0 +1,130 @@
+"""The case's timeline (处理过程): every event with who, which unit, what, and what it recorded."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from huying.cases.models import Case, CaseEvent, EventAttachment
+from huying.cases.workflow import Status
+from huying.org.models import Unit
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
+# Every action a case event can record, as the timeline names it.
+ACTION_LABELS: dict[str, Promise] = {
+    "create": gettext_lazy("受理"), "dispatch": gettext_lazy("派单"), "accept": gettext_lazy("签收"),
+    "start": gettext_lazy("开始处置"), "return": gettext_lazy("退单"), "escalate": pgettext_lazy("case action", "上报"),
+    "summon": gettext_lazy("吹哨"), "report_back": gettext_lazy("部门报到"),
+    "request_extension": gettext_lazy("申请延期"), "decide_extension": gettext_lazy("延期审批"),
+    "add_note": gettext_lazy("备注"), "resolve": gettext_lazy("办结"), "close": gettext_lazy("归档"),
+    "reopen": pgettext_lazy("case action", "重办"), "merge": gettext_lazy("并单"), "merge_in": gettext_lazy("并入"),
+    "request_invalidation": gettext_lazy("申请无效"), "invalidate": gettext_lazy("作无效处理"),
+    "supervise": gettext_lazy("挂牌督办"), "lift_supervision": gettext_lazy("解除督办"),
+    "instruct": gettext_lazy("领导批示"), "convene": gettext_lazy("组建专项响应组"),
+    "group_report": gettext_lazy("专项组反馈"), "video": gettext_lazy("视频研判"), "rate": gettext_lazy("群众评价"),
+}
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A photo or file on an event, served by work:attachment (which checks access again)."""
+
+    pk: int
+    name: str
+    image: bool
+
+
+@dataclass
+class Step:
+    """One timeline entry, ready to show."""
+
+    event: CaseEvent
+    label: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+    link: str = ""  # a video room
+    photos: list[Attached] = field(default_factory=list)
+    status_change: str = ""  # 已派单 → 已签收
+
+
+def _attached(attachment: EventAttachment) -> Attached:
+    stored = attachment.file.name
+    return Attached(pk=attachment.pk, name=attachment.name or stored.rsplit("/", 1)[-1],
+                    image=stored.lower().endswith(IMAGE_SUFFIXES))
+
+
+def case_steps(case: Case) -> list[Step]:
+    events = list(case.events.select_related("actor", "actor_unit", "unit").prefetch_related(
+        Prefetch("attachments", queryset=EventAttachment.objects.order_by("id"))))
+    unit_ids = {pk for e in events for pk in _unit_ids(e.data)}
+    units = Unit.objects.in_bulk(unit_ids) if unit_ids else {}
+    return [_step(e, units) for e in events]
+
+
+def _unit_ids(data: dict) -> list[int]:
+    ids = [*data.get("departments", []), *data.get("cohandlers", []), *data.get("units", [])]
+    return [pk for pk in ids if isinstance(pk, int)]
+
+
+def _names(ids: list, units: dict[int, Unit]) -> str:
+    return "、".join(units[pk].name for pk in ids if pk in units)
+
+
+def _when(value: Any) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(moment) else ""
+
+
+def _step(event: CaseEvent, units: dict[int, Unit]) -> Step:
+    data, action = event.data or {}, event.action
+    step = Step(event=event, label=str(ACTION_LABELS.get(action, action)),
+                photos=[_attached(a) for a in event.attachments.all()])
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        step.status_change = f"{_status_label(event.from_status)} → {_status_label(event.to_status)}"
+    details = step.details
+    if event.unit is not None and action in ("dispatch", "return", "escalate", "merge", "reopen", "convene"):
+        label = _("牵头单位") if action == "convene" else _("交由")
+        details.append((label, event.unit.name))
+    if action == "dispatch" and data.get("auto"):
+        details.append((_("方式"), _("系统自动派单")))
+    if data.get("departments"):
+        details.append((_("吹哨部门"), _names(data["departments"], units)))
+    if data.get("report_due_at"):
+        details.append((_("报到时限"), _when(data["report_due_at"])))
+    if data.get("cohandlers"):
+        details.append((_("协办单位"), _names(data["cohandlers"], units)))
+    if action == "convene" and data.get("units"):
+        details.append((_("成员单位"), _names(data["units"], units)))
+    if action in ("request_extension", "decide_extension") and data.get("until"):
+        details.append((_("延期至"), _when(data["until"])))
+    if action == "decide_extension":
+        details.append((_("审批意见"), _("同意") if data.get("approved") else _("不同意")))
+    if action == "merge" and data.get("into"):
+        details.append((_("并入工单"), data["into"]))
+    if action == "merge_in" and data.get("from"):
+        details.append((_("来自工单"), data["from"]))
+    if action == "reopen" and data.get("by_resident"):
+        details.append((_("方式"), _("群众申请重办")))
+    if action == "lift_supervision" and data.get("requirement"):
+        details.append((_("原督办要求"), data["requirement"]))
+    if action == "report_back" and data.get("all_reported"):
+        details.append((_("进度"), _("全部部门已报到")))
+    if action == "rate":
+        details.append((_("评分"), _("响应%(r)s 办结%(c)s 满意%(s)s；%(solved)s") % {
+            "r": data.get("responsiveness"), "c": data.get("completion"), "s": data.get("satisfaction"),
+            "solved": _("已解决") if data.get("solved") else _("未解决")}))
+    if action == "video":
+        step.link = str(data.get("url", ""))
+    return step
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status

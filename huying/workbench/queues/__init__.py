@@ -1,0 +1,1 @@
+"""queues part of the staff console."""

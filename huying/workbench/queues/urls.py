@@ -1,0 +1,10 @@
+"""/work/queues/ and /work/grid/: the work queues and the grid worker's phone page."""
+
+from django.urls import path
+
+from huying.workbench.queues import views
+
+urlpatterns = [
+    path("queues/", views.queues, name="queues"),
+    path("grid/", views.grid, name="grid"),
+]

@@ -1,0 +1,103 @@
+"""The screen's JSON (大屏数据): the figures of `stats` with their labels, in the user's language."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from huying.cases.models import Case, Channel
+from huying.cases.workflow import Status
+from huying.catalog.models import Category
+from huying.org.models import Unit
+from huying.workbench.screen.stats import (
+    DIMENSIONS,
+    Periods,
+    Rate,
+    area_cases,
+    case_rates,
+    counts_by,
+    emergencies_latest,
+    live_counts,
+    overdue_latest,
+    satisfaction_rate,
+)
+
+TOP_CATEGORIES = 10
+TITLE_CHARS = 30
+
+
+def board(scope: str, now: dt.datetime) -> dict:
+    """Everything the screen shows for the area under `scope`, as of `now`."""
+    periods = Periods.at(now)
+    cases = area_cases(scope)
+    counts = {dim: counts_by(cases, dim, periods) for dim in DIMENSIONS}
+    counts["category"] = counts["category"][:TOP_CATEGORIES]
+    response, resolution = case_rates(cases, periods)
+    channel = counts["channel"]
+    return {
+        "generated_at": timezone.localtime(now).isoformat(timespec="seconds"),
+        "totals": {"today": sum(r[1] for r in channel), "month": sum(r[2] for r in channel),
+                   **live_counts(cases, now)},
+        "breakdowns": {dim: _series(rows, _labeller(dim, rows)) for dim, rows in counts.items()},
+        "rates": {"response": _rate(response), "resolution": _rate(resolution),
+                  "satisfaction": _rate(satisfaction_rate(scope, periods))},
+        "overdue": [_overdue_row(c, now) for c in overdue_latest(cases, now)],
+        "emergencies": [_emergency_row(c) for c in emergencies_latest(cases)],
+    }
+
+
+def _series(rows: list[tuple[object, int, int]], label) -> dict:
+    return {"labels": [label(key) for key, _t, _m in rows], "today": [t for _k, t, _m in rows],
+            "month": [m for _k, _t, m in rows]}
+
+
+def _labeller(dimension: str, rows: list[tuple[object, int, int]]):
+    """key → label for one breakdown; names of categories and streets in one query each."""
+    if dimension == "channel":
+        channels = dict(Channel.choices)
+        return lambda key: str(channels.get(key, key))
+    if dimension == "status":
+        statuses = dict(Status.choices)
+        return lambda key: str(statuses.get(key, key))
+    model: type[Category] | type[Unit] = Category if dimension == "category" else Unit
+    names = dict(model.objects.filter(pk__in=[k for k, _t, _m in rows if k is not None]).values_list("pk", "name"))
+    missing = _("未分类") if dimension == "category" else _("未定位")
+    return lambda key: names.get(key, missing) if key is not None else missing
+
+
+def _rate(rate: Rate) -> dict:
+    return {"value": rate.value, "text": rate.text, "numerator": rate.numerator, "denominator": rate.denominator}
+
+
+def _when(at: dt.datetime | None) -> str:
+    return timezone.localtime(at).strftime("%m-%d %H:%M") if at else ""
+
+
+def _late(now: dt.datetime, due: dt.datetime) -> str:
+    minutes = max(int((now - due).total_seconds() // 60), 0)
+    if minutes < 60:
+        return ngettext("超期%(n)d分钟", "超期%(n)d分钟", minutes) % {"n": minutes}
+    hours = minutes // 60
+    if hours < 24:
+        return ngettext("超期%(n)d小时", "超期%(n)d小时", hours) % {"n": hours}
+    days = hours // 24
+    return ngettext("超期%(n)d天", "超期%(n)d天", days) % {"n": days}
+
+
+def _overdue_row(case: Case, now: dt.datetime) -> dict:
+    assert case.completion_due_at is not None  # overdue_latest selects only cases with a deadline
+    return {"number": case.number, "title": case.title[:TITLE_CHARS], "unit": str(case.current_unit or ""),
+            "due": _when(case.completion_due_at), "late": _late(now, case.completion_due_at)}
+
+
+def _emergency_row(case: Case) -> dict:
+    place = case.grid or case.street
+    return {"number": case.number, "title": case.title[:TITLE_CHARS], "status": case.get_status_display(),
+            "place": str(place or ""), "unit": str(case.current_unit or ""), "created": _when(case.created_at)}
+
+
+def scope_name(scope: str) -> str:
+    unit = Unit.objects.filter(path=scope).only("name").first() if scope else None
+    return unit.name if unit else _("全部区域")
+
