@@ -229,3 +229,18 @@ def test_the_queues_need_a_signed_in_staff_member(client, cast):
     assert client.get("/work/queues/").status_code == 302
     client.force_login(cast.admin)  # administrators work in the admin site
     assert client.get("/work/queues/").status_code == 403
+
+
+def test_in_english_the_queue_shows_english_names_where_the_data_has_them(cast, new_case):
+    from django.test import Client
+
+    cast.sanitation.name_en = "Refuse collection"
+    cast.sanitation.save()
+    cast.xingfu.name_en = "Xingfu Community"
+    cast.xingfu.save()
+    new_case()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(cast.community_staff)
+    page = client.get("/work/queues/", {"tab": "to_accept"}).content.decode()
+    assert "Refuse collection" in page and "Xingfu Community" in page
+    assert "东湖街道" in page  # no English name in the data: the Chinese one

@@ -110,3 +110,24 @@ def test_activity_renews_the_session_at_most_once_a_minute(cast, client, clock):
     assert session_writes() == 0
     clock.shift(31)
     assert session_writes() == 1
+
+
+def test_a_partial_page_request_after_the_session_ended_sends_the_whole_page_to_login(db, client):
+    response = client.get("/work/queues/?tab=in_progress", HTTP_HX_REQUEST="true",
+                          HTTP_HX_CURRENT_URL="http://testserver/work/queues/?channel=hotline")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/?next=/work/queues/%3Fchannel%3Dhotline"
+
+
+def test_reloading_a_refused_action_form_goes_back_to_the_case(cast, client, new_case):
+    case = new_case()
+    client.force_login(cast.community_staff)
+    response = client.get(f"/work/cases/{case.number}/return/")
+    assert response.status_code == 302 and response["Location"] == f"/work/cases/{case.number}/"
+
+
+def test_a_refused_page_says_so_in_chinese_with_a_way_back(cast, client):
+    client.force_login(cast.parks_handler)
+    response = client.get("/work/screen/")
+    page = response.content.decode()
+    assert response.status_code == 403 and "您没有权限查看此页面" in page and 'href="/work/"' in page

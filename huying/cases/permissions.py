@@ -35,8 +35,25 @@ def is_handler(user: User, case: Case) -> bool:
 
 
 def handles(user: User, case: Case) -> bool:
-    """The current unit, or a supervisor acting over it."""
-    return is_handler(user, case) or is_supervisor(user)
+    """The current unit does the handling; a system administrator may step in. Leaders and the command
+    centre supervise other units' cases (督办, 批示, extensions) but do not do their work for them."""
+    return is_handler(user, case) or user.is_superuser or user.role == Role.ADMIN
+
+
+def _may_return(user: User, case: Case) -> bool:
+    # A case at the command centre has nobody to go back to: the centre dispatches it or handles it.
+    unit = case.current_unit
+    return handles(user, case) and not (unit is not None and unit.kind == UnitKind.COMMAND_CENTRE)
+
+
+def _may_decide_extension(user: User, case: Case) -> bool:
+    # Nobody approves their own request, and the unit that asked does not approve it either.
+    if not is_supervisor(user):
+        return False
+    asked = case.events.filter(action="request_extension").order_by("-created_at", "-pk").first()
+    if asked is None:
+        return True
+    return asked.actor_id != user.pk and (user.unit_id is None or asked.actor_unit_id != user.unit_id)
 
 
 def is_summoned(user: User, case: Case) -> bool:
@@ -54,7 +71,7 @@ def in_group(user: User, case: Case) -> bool:
 
 def works_on(user: User, case: Case) -> bool:
     """The current unit, a supervisor, or a unit assigned beside them (协办, 报到, 专项组)."""
-    if handles(user, case):
+    if handles(user, case) or is_supervisor(user):
         return True
     return user.unit_id is not None and case.assignments.filter(unit_id=user.unit_id).exists()
 
@@ -87,13 +104,13 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "dispatch": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权派单")),
     "accept": (handles, _("只有当前承办单位可以签收")),
     "start": (handles, _("只有当前承办单位可以开始处置")),
-    "return": (handles, _("只有当前承办单位可以退单")),
+    "return": (_may_return, _("只有当前承办单位可以退单")),
     "escalate": (handles, _("只有当前承办单位可以上报")),
     "summon": (handles, _("只有当前承办单位可以吹哨")),
     "report_back": (is_summoned, _("本单位没有待报到的吹哨任务")),
     "add_cohandlers": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权添加协办单位")),
     "request_extension": (handles, _("只有当前承办单位可以申请延期")),
-    "decide_extension": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以审批延期")),
+    "decide_extension": (_may_decide_extension, _("延期须由申请单位以外的指挥中心或领导审批")),
     "add_note": (lambda u, c: True, ""),
     "resolve": (_resolver, _("只有当前承办单位可以办结")),
     "close": (lambda u, c: is_dispatcher(u), _("无权归档")),

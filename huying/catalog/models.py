@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huying.lib.i18n import LocalNamed
 from huying.org.models import Unit, UnitKind
 
 
-class Category(models.Model):
+class Category(LocalNamed, models.Model):
     """A node of the three-level category tree (一级/二级/三级分类)."""
 
     code = models.CharField(_("编码"), max_length=20, unique=True)
@@ -49,7 +50,7 @@ class Category(models.Model):
         return chain
 
 
-class RequestType(models.Model):
+class RequestType(LocalNamed, models.Model):
     """咨询/求助/投诉/举报/建议/表扬 — what the person wants, orthogonal to the category."""
 
     code = models.CharField(_("编码"), max_length=20, unique=True)
@@ -86,7 +87,7 @@ class DeadlineSpec(models.Model):
         abstract = True
 
 
-class Tier(DeadlineSpec):
+class Tier(LocalNamed, DeadlineSpec):
     """A line of the tiered-response list (分级响应清单): handling level and default deadlines."""
 
     code = models.CharField(_("编码"), max_length=10, unique=True)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huying.lib.i18n import LocalNamed
+
 
 class UnitKind(models.TextChoices):
     CITY = "city", _("市")
@@ -25,7 +27,7 @@ class UnitKind(models.TextChoices):
 TERRITORIAL_LEVELS = [UnitKind.GRID, UnitKind.COMMUNITY, UnitKind.STREET, UnitKind.DISTRICT, UnitKind.CITY]
 
 
-class Unit(models.Model):
+class Unit(LocalNamed, models.Model):
     """One node of the tree: a territory (city…grid) or a unit attached to one (department, utility…)."""
 
     code = models.CharField(_("编码"), max_length=32, unique=True)

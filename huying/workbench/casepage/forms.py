@@ -55,12 +55,12 @@ class LocalDateTimeField(forms.DateTimeField):
 
 class UnitChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name}（{obj.get_kind_display()}）"
+        return _unit_label(obj)
 
 
 class UnitsChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name}（{obj.get_kind_display()}）"
+        return _unit_label(obj)
 
 
 def units_around(case: Case) -> QuerySet[Unit]:
@@ -235,3 +235,7 @@ class ConveneForm(ActionForm):
         data = super().arguments()
         data["units"] = list(data["units"])
         return data
+
+
+def _unit_label(unit: Unit) -> str:
+    return _("%(name)s（%(kind)s）") % {"name": unit.local_name, "kind": unit.get_kind_display()}

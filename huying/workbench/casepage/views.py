@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from huying.cases.models import Case, EventAttachment
 from huying.cases.permissions import video_server
@@ -44,9 +44,11 @@ def case(request: HttpRequest, number: str) -> HttpResponseBase:
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required()
 def act(request: HttpRequest, number: str, action: str) -> HttpResponseBase:
+    if request.method == "GET":  # a reload after a refused form: back to the case page, never a blank 405
+        return redirect("work:case", number=number)
     user = staff(request)
     spec = BY_NAME.get(action)
     if spec is None:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import F, QuerySet, When
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case, Channel
@@ -65,17 +67,27 @@ class Options:
         return [p for p in self.places if p.kind == kind]
 
 
+def _local_name() -> F | SqlCase:
+    """The name column in the reader's language: English where the row has one and the page is English."""
+    if get_language() != "en":
+        return F("name")
+    return SqlCase(When(name_en="", then=F("name")), default=F("name_en"))
+
+
 def options_for(scope: Scope) -> Options:
     units = Unit.objects.filter(kind__in=PLACE_KINDS, active=True).order_by("path")
     base = _place_base(scope)
     if base is not None:
         units = units.filter(path__startswith=base)
+    label = _local_name()
     return Options(
-        categories=list(Category.objects.order_by("code").values_list("pk", "name", "parent_id", "level")),
-        request_types=list(RequestType.objects.order_by("sort", "pk").values_list("pk", "name")),
+        categories=list(Category.objects.order_by("code").annotate(label=label)
+                        .values_list("pk", "label", "parent_id", "level")),
+        request_types=list(RequestType.objects.order_by("sort", "pk").annotate(label=label)
+                           .values_list("pk", "label")),
         tiers=[(pk, f"{code} {name}") for pk, code, name in Tier.objects.order_by("sort", "code")
-               .values_list("pk", "code", "name")],
-        places=[Place(*row) for row in units.values_list("pk", "name", "kind", "parent_id")],
+               .annotate(label=label).values_list("pk", "code", "label")],
+        places=[Place(*row) for row in units.annotate(label=label).values_list("pk", "label", "kind", "parent_id")],
     )
 
 

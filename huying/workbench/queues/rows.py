@@ -18,7 +18,8 @@ from huying.workbench.queues.tabs import DUE_SOON
 # What a row reads of a case and its units: `only()` these, the rest of the wide row stays in the database.
 ROW_FIELDS = ("number", "title", "channel", "status", "urgency", "address", "created_at", "responded_at",
               "response_due_at", "completion_due_at", "supervised_at", "business", "proactive", "category__name",
-              "street__name", "community__name", "grid__name", "current_unit__name")
+              "category__name_en", "street__name", "street__name_en", "community__name", "community__name_en",
+              "grid__name", "grid__name_en", "current_unit__name", "current_unit__name_en")
 ROW_RELATED = ("category", "street", "community", "grid", "current_unit")
 
 

@@ -61,7 +61,8 @@ def _labeller(dimension: str, rows: list[tuple[object, int, int]]):
         statuses = dict(Status.choices)
         return lambda key: str(statuses.get(key, key))
     model: type[Category] | type[Unit] = Category if dimension == "category" else Unit
-    names = dict(model.objects.filter(pk__in=[k for k, _t, _m in rows if k is not None]).values_list("pk", "name"))
+    found = model.objects.filter(pk__in=[k for k, _t, _m in rows if k is not None]).only("pk", "name", "name_en")
+    names = {row.pk: row.local_name for row in found}
     missing = _("未分类") if dimension == "category" else _("未定位")
     return lambda key: names.get(key, missing) if key is not None else missing
 
@@ -98,6 +99,6 @@ def _emergency_row(case: Case) -> dict:
 
 
 def scope_name(scope: str) -> str:
-    unit = Unit.objects.filter(path=scope).only("name").first() if scope else None
-    return unit.name if unit else _("全部区域")
+    unit = Unit.objects.filter(path=scope).only("name", "name_en").first() if scope else None
+    return unit.local_name if unit else _("全部区域")
 

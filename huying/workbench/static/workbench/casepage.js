@@ -40,6 +40,7 @@
     var box = document.getElementById("case-map");
     if (!box || !data || !window.L) return;
     var map = L.map(box, { zoomControl: true, attributionControl: true, scrollWheelZoom: false });
+    map.attributionControl.setPrefix(false);  // no link out to leafletjs.com: only the tile source's own credit
     (data.tiles || []).forEach(function (layer) {
       L.tileLayer(layer.url, { subdomains: layer.subdomains || "abc", attribution: layer.attribution || "",
                                 maxZoom: layer.max_zoom || 18 }).addTo(map);
