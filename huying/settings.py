@@ -16,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HUYING_DATA_DIR", BASE_DIR.parent / "var"))
 
 SECRET_KEY = os.environ.get("HUYING_SECRET_KEY", "huying-dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("HUYING_DEBUG", "1") == "1"
+# Off unless asked for (HUYING_DEBUG=1): a forgotten setting must not show debug pages to the public.
+DEBUG = os.environ.get("HUYING_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("HUYING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
