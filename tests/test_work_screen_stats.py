@@ -54,7 +54,8 @@ def september(cast, clock, new_case, elsewhere):  # noqa: F811
 
 def test_counts_by_channel_status_category_and_street_for_today_and_this_month(cast, september):
     figures = board(cast.centre.scope_path(), FROZEN_NOW)
-    assert figures["totals"] == {"today": 1, "month": 6, "open": 4, "overdue": 2}  # august + late are overdue
+    # august and late are past their completion deadline, unanswered past its response deadline
+    assert figures["totals"] == {"today": 1, "month": 6, "open": 4, "overdue": 3}
     breakdowns = figures["breakdowns"]
     assert by_label(breakdowns["channel"]) == {"12345热线": (1, 4), "网上报事": (0, 2)}
     assert by_label(breakdowns["status"]) == {"已签收": (0, 1), "已办结": (0, 1), "已并单": (0, 1), "无效": (0, 1),
@@ -125,8 +126,10 @@ def test_a_rate_is_a_share_shown_with_one_decimal():
 def test_overdue_and_emergency_lists_name_the_cases(cast, september):
     figures = board(cast.centre.scope_path(), FROZEN_NOW)
     overdue = [row["number"] for row in figures["overdue"]]
-    assert overdue == [september["late"].number, september["august"].number]  # most recently overdue first
-    assert figures["overdue"][0]["unit"] == "幸福里社区" and figures["overdue"][0]["late"].startswith("超期")
+    # most recently overdue first: unanswered (response, 9/30), late (completion, 9/2), august
+    assert overdue == [september["unanswered"].number, september["late"].number, september["august"].number]
+    assert figures["overdue"][0]["unit"] == "园林局" and figures["overdue"][0]["late"].startswith("超期")
+    assert figures["overdue"][1]["unit"] == "幸福里社区"
     assert [row["number"] for row in figures["emergencies"]] == [september["today"].number]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case
+from huying.cases.overdue import overdue_q
 from huying.cases.workflow import ACTIVE, Status
 from huying.catalog.models import Category
 
@@ -71,7 +72,7 @@ def cases_filtered(qs: QuerySet[Case], data: dict) -> QuerySet[Case]:
     elif status != ALL:
         qs = qs.filter(status=status)
     if data.get("overdue"):
-        qs = qs.filter(status__in=ACTIVE, completion_due_at__lt=timezone.now())
+        qs = qs.filter(overdue_q(timezone.now()))
     return qs
 
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from huying.cases.models import Case, Urgency
-from huying.cases.workflow import ACTIVE
+from huying.cases.overdue import TIMED
 from huying.workbench.maps.areas import grid_centres
 
 MAX_POINTS = 5000  # markercluster stays smooth with a few thousand; beyond that the heat layer tells the story
@@ -27,16 +27,18 @@ def case_points(qs: QuerySet[Case]) -> dict:
     """{"fields", "rows", "total", "shown", "unplaced"}: the newest matching cases with a place."""
     now = timezone.now()
     rows = list(qs.filter(_placed()).order_by("-created_at").values_list(
-        "number", "lat", "lon", "grid_id", "status", "urgency", "completion_due_at", "title", "created_at",
+        "number", "lat", "lon", "grid_id", "status", "urgency", "response_due_at", "responded_at",
+        "completion_due_at", "title", "created_at",
     )[:MAX_POINTS])
     centres = grid_centres() if any(r[1] is None for r in rows) else {}
     out = []
-    for number, lat, lon, grid_id, status, urgency, due, title, created in rows:
+    for number, lat, lon, grid_id, status, urgency, response_due, responded, completion_due, title, created in rows:
         if lat is None or lon is None:
             lat, lon = centres.get(grid_id, (None, None))
             if lat is None:
                 continue  # a grid without a boundary: nowhere to draw it
-        overdue = int(due is not None and status in ACTIVE and due < now)
+        due = (response_due if responded is None else completion_due) if status in TIMED else None
+        overdue = int(due is not None and due < now)  # as cases.overdue defines it, on a values row
         out.append([number, lat, lon, status, overdue, URGENCY_CODE.get(urgency, 0), title[:TITLE_CHARS],
                     int(created.timestamp())])
     total = qs.filter(_placed()).count() if len(rows) == MAX_POINTS else len(rows)

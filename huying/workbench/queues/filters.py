@@ -20,11 +20,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case, Channel
+from huying.cases.overdue import overdue_q
 from huying.cases.workflow import Status
 from huying.catalog.models import Category, RequestType, Tier
 from huying.org.models import Unit, UnitKind
 from huying.workbench.queues.paging import DEFAULT_SORT, SORTS
-from huying.workbench.queues.tabs import TIMED, Scope, Tab, open_deadline_passed
+from huying.workbench.queues.tabs import Scope, Tab
 
 # Without a street or community chosen, list every grid only when there are not too many to scroll through.
 GRID_OPTIONS_MAX = 300
@@ -170,7 +171,7 @@ def filters_apply(qs: QuerySet[Case], chosen: dict[str, Any], options: Options, 
     if chosen["created_to"]:
         qs = qs.filter(created_at__lt=_day_start(chosen["created_to"] + dt.timedelta(days=1)))
     if chosen["overdue"]:
-        qs = qs.filter(open_deadline_passed(now), status__in=TIMED)
+        qs = qs.filter(overdue_q(now))
     return qs
 
 

@@ -15,16 +15,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent
+from huying.cases.overdue import IN_HAND, TO_ACCEPT, overdue_q, running_deadline_between
 from huying.cases.permissions import is_dispatcher
 from huying.cases.selectors import cases_visible_to
 from huying.cases.workflow import ACTIVE, Status
 from huying.org.models import SUPERVISING_ROLES, Role, Unit, UnitKind, User
 
 S = Status
-TO_ACCEPT = (S.DISPATCHED, S.ESCALATED, S.REOPENED)  # 待签收
-IN_HAND = (S.ACCEPTED, S.IN_PROGRESS, S.SUMMONED, S.EXTENSION_REQUESTED)  # 处置中
-# Statuses whose deadline runs against the unit holding the case (a returned case waits for a new dispatch).
-TIMED = TO_ACCEPT + IN_HAND
 DUE_SOON = dt.timedelta(hours=24)
 COUNT_CAP = 999
 
@@ -65,18 +62,6 @@ class Scope:
         return Q(current_unit=self.unit)
 
 
-def open_deadline_between(start: dt.datetime, end: dt.datetime) -> Q:
-    """The running deadline falls in [start, end): the response deadline until the case is accepted, then the
-    completion deadline (签收 is the response)."""
-    return (Q(responded_at__isnull=True, response_due_at__gte=start, response_due_at__lt=end)
-            | Q(responded_at__isnull=False, completion_due_at__gte=start, completion_due_at__lt=end))
-
-
-def open_deadline_passed(now: dt.datetime) -> Q:
-    return (Q(responded_at__isnull=True, response_due_at__lt=now)
-            | Q(responded_at__isnull=False, completion_due_at__lt=now))
-
-
 # The tabs of cases sitting with our units, each a condition on those cases: one aggregate counts them all.
 def _to_accept(now: dt.datetime) -> Q:
     return Q(status__in=TO_ACCEPT)
@@ -87,11 +72,11 @@ def _in_progress(now: dt.datetime) -> Q:
 
 
 def _due_soon(now: dt.datetime) -> Q:
-    return Q(status__in=TIMED) & open_deadline_between(now, now + DUE_SOON)
+    return running_deadline_between(now, now + DUE_SOON)
 
 
 def _overdue(now: dt.datetime) -> Q:
-    return Q(status__in=TIMED) & open_deadline_passed(now)
+    return overdue_q(now)
 
 
 def _returned(now: dt.datetime) -> Q:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from huying.cases.models import Case, Channel
+from huying.cases.overdue import running_deadline
 from huying.cases.workflow import Status
 from huying.catalog.models import Category
 from huying.org.models import Unit
@@ -87,9 +88,11 @@ def _late(now: dt.datetime, due: dt.datetime) -> str:
 
 
 def _overdue_row(case: Case, now: dt.datetime) -> dict:
-    assert case.completion_due_at is not None  # overdue_latest selects only cases with a deadline
-    return {"number": case.number, "title": case.title[:TITLE_CHARS], "unit": str(case.current_unit or ""),
-            "due": _when(case.completion_due_at), "late": _late(now, case.completion_due_at)}
+    due = running_deadline(case)
+    assert due is not None  # overdue_latest selects only cases past a running deadline
+    unit = case.current_unit.local_name if case.current_unit else ""
+    return {"number": case.number, "title": case.title[:TITLE_CHARS], "unit": unit,
+            "due": _when(due), "late": _late(now, due)}
 
 
 def _emergency_row(case: Case) -> dict:

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from huying.cases.models import Case
+from huying.cases.overdue import overdue_q, running_deadline_expr
 from huying.cases.workflow import ACTIVE, Status
 from huying.feedback.models import Rating, RatingSource
 
@@ -100,18 +101,13 @@ def counts_by(cases: QuerySet[Case], dimension: str, periods: Periods) -> list[t
 def live_counts(cases: QuerySet[Case], now: dt.datetime) -> dict[str, int]:
     """Open now (在办) and overdue now (超期): one query over the open cases only (the status index)."""
     return cases.filter(status__in=ACTIVE).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(completion_due_at__lt=now)))
-
-
-def overdue_q(now: dt.datetime) -> Q:
-    """Still being worked and past the completion deadline (超期)."""
-    return Q(status__in=ACTIVE, completion_due_at__lt=now)
+        open=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
 
 
 def overdue_latest(cases: QuerySet[Case], now: dt.datetime) -> list[Case]:
     """The cases that fell overdue most recently."""
     return list(cases.filter(overdue_q(now)).select_related("current_unit")
-                .order_by("-completion_due_at")[:LIST_LENGTH])
+                .order_by(running_deadline_expr().desc(), "-pk")[:LIST_LENGTH])
 
 
 def emergencies_latest(cases: QuerySet[Case]) -> list[Case]:
