@@ -131,3 +131,11 @@ def test_a_refused_page_says_so_in_chinese_with_a_way_back(cast, client):
     response = client.get("/work/screen/")
     page = response.content.decode()
     assert response.status_code == 403 and "您没有权限查看此页面" in page and 'href="/work/"' in page
+
+
+def test_the_login_page_switches_to_english_and_keeps_its_place(db, client):
+    page = client.get("/accounts/login/?next=/work/map/").content.decode()
+    assert 'name="language" value="en"' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/?next=/work/map/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/work/map/"
+    assert "Log in" in client.get("/accounts/login/?next=/work/map/").content.decode()
