@@ -42,7 +42,7 @@ class Command(BaseCommand):
         for label, path in (("网站 Site", "/"), ("工作台 Staff console", "/work/"),
                             ("指挥大屏 Wall screen", "/work/screen/"), ("管理后台 Admin", "/admin/"),
                             ("接口文档 API docs", "/api/docs")):
-            self.stdout.write(f"  {pad(label, 20)}{base}{path}")
+            self.stdout.write(f"  {pad(label, 26)}{base}{path}")
         if demo_district() is None:
             self.stdout.write("演示数据尚未加载 / demo data not loaded: run `huying demo_load`")
             return
