@@ -50,12 +50,13 @@ demo: install assets
 ## make test: lint, then the whole suite on SQLite and (where reachable) on PostgreSQL
 test: install-dev assets browser lint test-sqlite test-postgres
 
-## the browser for page tests: Debian's chromium (Playwright's own download is never used), and a Chinese font
-## so the screenshots kept as test artefacts show characters rather than boxes
+## the browser for page tests: Debian's chromium (Playwright's own download is never used), a Chinese font
+## so the screenshots kept as test artefacts show characters rather than boxes, and gettext for the check
+## that every interface string is translated
 browser:
-	@(test -x /usr/bin/chromium && fc-list :lang=zh | grep -q .) || \
-		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei) \
-		|| (echo "install Debian's chromium and fonts-wqy-microhei (apt-get install ...) for the page tests" && exit 1)
+	@(test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . && command -v xgettext >/dev/null) || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei gettext) \
+		|| (echo "install Debian's chromium, fonts-wqy-microhei and gettext (apt-get install ...) for the tests" && exit 1)
 
 lint: install-dev
 	$(BIN)/ruff check .
