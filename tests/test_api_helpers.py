@@ -49,3 +49,9 @@ def assert_error(response, status: int, code: str, field: str | None = None) -> 
     assert body["field"] == field, body
     assert body["message"]
     return body
+
+
+def ok(response) -> dict:
+    """The JSON of a 200 answer (the body is shown when it is not one)."""
+    assert response.status_code == 200, response.content
+    return response.json()

@@ -3,12 +3,7 @@
 import pytest
 
 from huying.cases.models import AssignmentRole, CaseAssignment, CaseEvent
-from tests.test_api_helpers import Api, assert_error
-
-
-def ok(response) -> dict:
-    assert response.status_code == 200, response.content
-    return response.json()
+from tests.test_api_helpers import Api, assert_error, ok
 
 
 @pytest.fixture
