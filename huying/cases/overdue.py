@@ -31,14 +31,18 @@ def overdue_q(now: dt.datetime) -> Q:
 
 
 def running_deadline_expr() -> SqlCase:
-    """The running deadline as a column expression, to sort by (for cases already filtered to TIMED)."""
+    """current_deadline as a column expression, to sort by."""
     return SqlCase(When(responded_at__isnull=True, then=F("response_due_at")), default=F("completion_due_at"))
 
 
-def running_deadline(case: Case) -> dt.datetime | None:
-    if case.status not in TIMED:
-        return None
+def current_deadline(case: Case) -> dt.datetime | None:
+    """The deadline in force whatever the status: response until accepted, then completion."""
     return case.response_due_at if case.responded_at is None else case.completion_due_at
+
+
+def running_deadline(case: Case) -> dt.datetime | None:
+    """The current deadline while a unit holds the case; None while nobody is on the clock."""
+    return current_deadline(case) if case.status in TIMED else None
 
 
 def is_overdue(case: Case, now: dt.datetime) -> bool:

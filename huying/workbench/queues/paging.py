@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import DateTimeField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case, Urgency
+from huying.cases.overdue import running_deadline_expr
 
 PAGE_SIZE = 50
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -106,9 +107,8 @@ class Deadline(Sort):
     """时限: the running deadline (response before acceptance, completion after), soonest first."""
 
     def annotate(self, qs):
-        running = When_(When(responded_at__isnull=True, then=F("response_due_at")), default=F("completion_due_at"),
-                        output_field=DateTimeField())
-        return qs.annotate(running_due=Coalesce(running, Value(NO_DEADLINE), output_field=DateTimeField()))
+        return qs.annotate(running_due=Coalesce(running_deadline_expr(), Value(NO_DEADLINE),
+                                                output_field=DateTimeField()))
 
     def order(self, qs):
         return qs.order_by("running_due", "pk")

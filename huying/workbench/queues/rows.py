@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from huying.cases.models import Case, CaseEvent, Channel, Urgency
+from huying.cases.overdue import current_deadline
 from huying.cases.workflow import ACTIVE, Status
 from huying.workbench.queues.tabs import DUE_SOON
 
@@ -34,11 +35,6 @@ def _case_urls():
     """case_url for many numbers at the cost of one reverse()."""
     head, _sep, tail = case_url("0").rpartition("0")
     return lambda number: f"{head}{number}{tail}"
-
-
-def running_deadline(case: Case) -> dt.datetime | None:
-    """The response deadline until the case is accepted (签收), then the completion deadline."""
-    return case.response_due_at if case.responded_at is None else case.completion_due_at
 
 
 def duration_text(delta: dt.timedelta) -> str:
@@ -89,7 +85,7 @@ def row_of(case: Case, now: dt.datetime, instructed: set[int], labels: Labels, u
     row = Row(case, url(case.number), labels.status.get(case.status, case.status),
               labels.channel.get(case.channel, case.channel), labels.urgency.get(case.urgency, case.urgency))
     if case.status in ACTIVE:
-        row.due = running_deadline(case)
+        row.due = current_deadline(case)
     if row.due is not None:
         local = timezone.localtime(row.due)
         row.due_iso, row.due_short = local.isoformat(), local.strftime("%m-%d %H:%M")
