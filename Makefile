@@ -40,12 +40,14 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 
 ## make demo: install, migrate the SQLite database, load the demo district once, serve on 127.0.0.1:8000
+## with the worker (timers, notifications, upstream, feeds) running beside the server and stopping with it
 demo: install assets
 	$(BIN)/huying migrate --noinput
 	$(BIN)/huying demo_load
 	$(BIN)/huying collectstatic --noinput --verbosity 0
 	$(BIN)/huying demo_info --host $(HOST) --port $(PORT)
-	$(BIN)/huying runserver $(HOST):$(PORT)
+	$(BIN)/huying worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(BIN)/huying runserver $(HOST):$(PORT)
 
 ## make test: lint, then the whole suite on SQLite and (where reachable) on PostgreSQL
 test: install-dev assets browser lint test-sqlite test-postgres

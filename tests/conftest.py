@@ -21,6 +21,19 @@ def no_login_lockout(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def fresh_wordings():
+    """The wordings and webhook caches outlive a test's rolled-back transaction: each test reads them afresh."""
+    from huying.notify.templates import wordings_changed
+    from huying.notify.webhooks import webhooks_changed
+
+    wordings_changed()
+    webhooks_changed()
+    yield
+    wordings_changed()
+    webhooks_changed()
+
+
 @pytest.fixture
 def clock():
     """The frozen clock: tests move it explicitly with clock.move_to(...) or clock.shift(...)."""

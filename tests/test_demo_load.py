@@ -81,6 +81,8 @@ def test_every_role_has_a_demo_login_in_a_fitting_unit(district):
     assert users["street"].unit.kind == UnitKind.STREET
     assert users["dept"].unit.kind == UnitKind.DEPARTMENT
     assert users["admin"].is_superuser and users["admin"].check_password(DEMO_PASSWORD)
+    # The community, street, department and command-centre logins head their units: they see overdue alerts.
+    assert {name for name, u in users.items() if u.is_unit_head} == {"community", "street", "dept", "command"}
 
 
 def test_history_has_the_requested_cases_placed_consistently(district):

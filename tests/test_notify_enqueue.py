@@ -71,7 +71,7 @@ def test_links_use_the_configured_public_address(cast, new_case, settings):
     assert sms.context["track_url"] == f"https://12345.example.gov.cn/t/{case.tracking_token}/"
 
 
-def test_texts_are_chinese_by_default_and_english_when_asked():
+def test_texts_are_chinese_by_default_and_english_when_asked(db):  # an administrator's wording may win: db
     context = {"number": "HY20260930000001", "unit": "幸福里社区", "track_url": "https://h/t/x/",
                "rate_url": "https://h/t/x/rate/"}
     chinese = message_render("case_resolved", context)

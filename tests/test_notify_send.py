@@ -2,9 +2,6 @@
 
 import datetime as dt
 import io
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -14,48 +11,18 @@ from huying.notify.models import Notification, SmsGateway
 from huying.notify.outbox import notifications_claim
 from huying.org.models import User
 from tests.cast import PASSWORD
+from tests.http_sink import http_sink
 from tests.test_feedback_helpers import handle_to_result
 
 BODY_TEMPLATE = {"mobile": "{phone}", "content": "{text}", "sign": "呼应", "to": ["{phone}"], "priority": 1}
 
 
-class Gateway:
-    """A real SMS gateway stand-in: records each POST and answers with the next planned status (then 200)."""
-
-    def __init__(self) -> None:
-        self.received: list[dict] = []
-        self.planned: list[int] = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.received.append({"path": self.path, "headers": dict(self.headers), "json": body})
-                status = gateway.planned.pop(0) if gateway.planned else 200
-                reply = json.dumps({"code": status, "echo": body}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args) -> None:  # keep the test output clean
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms/send"
-
-
 @pytest.fixture
 def gateway(db):
-    fake = Gateway()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    SmsGateway.objects.create(name="本地网关", url=fake.url, body_template=BODY_TEMPLATE,
-                              headers={"X-Api-Key": "test-key"})
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with http_sink() as fake:
+        SmsGateway.objects.create(name="本地网关", url=fake.base_url + "/sms/send", body_template=BODY_TEMPLATE,
+                                  headers={"X-Api-Key": "test-key"})
+        yield fake
 
 
 def send_once() -> tuple[str, str]:
@@ -128,7 +95,7 @@ def test_an_unreachable_gateway_is_a_failure_to_retry(cast, new_case, gateway):
 def test_without_an_active_gateway_texts_wait_untouched(cast, new_case, gateway):
     SmsGateway.objects.update(active=False)
     sms = resolved_sms(cast, new_case)
-    assert "no sender is configured" in send_once()[1]
+    assert "sms: activate an SMS gateway" in send_once()[1]
     sms.refresh_from_db()
     assert (sms.status, sms.attempts, gateway.received) == ("pending", 0, [])
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import time_machine
+
 from huying.lib.workcal import SHANGHAI, WorkCalendar
 
 WED_BEFORE_NATIONAL_DAY = dt.datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)
@@ -43,3 +45,17 @@ def test_natural_durations_ignore_the_calendar():
 def test_years_the_package_does_not_know_fall_back_to_weekdays():
     friday = dt.datetime(2027, 3, 5, 10, 0, tzinfo=SHANGHAI)
     assert WorkCalendar().add(friday, 1, "working_days") == dt.datetime(2027, 3, 8, 10, 0, tzinfo=SHANGHAI)
+
+
+def test_the_calendar_admin_warns_when_next_years_holidays_are_not_known(cast, client):
+    from huying.catalog.models import CalendarDay
+    from huying.lib.workcal import statutory_known
+
+    assert statutory_known(2026) and not statutory_known(2090)
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    with time_machine.travel(dt.datetime(2089, 11, 24, tzinfo=dt.UTC), tick=False):
+        client.force_login(cast.admin)
+        assert "尚未包含 2090 年" in client.get("/admin/catalog/calendarday/").content.decode()
+        CalendarDay.objects.create(date=dt.date(2090, 1, 1), is_workday=False, note="元旦")
+        assert "尚未包含" not in client.get("/admin/catalog/calendarday/").content.decode()

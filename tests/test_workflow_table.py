@@ -42,6 +42,11 @@ def _call(action: str, case: Case, cast, other: Case):
         "video": lambda: svc.case_open_video(case=case, by=by),
         "rate": lambda: svc.case_record_rating(case=case, round=0, solved=True, source="resident",
                                                scores={"responsiveness": 5, "completion": 5, "satisfaction": 5}),
+        # The timers' own actions (the worker takes them, with a key naming the deadline step).
+        "remind": lambda: svc.case_timer_event(case=case, action="remind", unit=cast.east, key="k", data={}),
+        "overdue": lambda: svc.case_timer_event(case=case, action="overdue", unit=cast.east, key="k", data={}),
+        "alert_head": lambda: svc.case_timer_event(case=case, action="alert_head", unit=cast.east, key="k", data={}),
+        "auto_escalate": lambda: svc.case_auto_escalate(case=case, key="k", tier=None, data={}),
     }
     return calls[action]()
 

@@ -1,5 +1,6 @@
 """Concurrency in tests: run work in threads started together, each on its own database connection."""
 
+import importlib
 import threading
 
 import pytest
@@ -7,6 +8,15 @@ import time_machine
 from django.db import connection, connections
 
 from tests.cast import FROZEN_NOW, build_cast
+
+
+def default_policy_ensure() -> None:
+    """The migrations' default reminder policy: a transactional test before this one flushed every table,
+    seeded rows included."""
+    from django.apps import apps
+
+    policy = importlib.import_module("huying.catalog.migrations.0004_default_timer_steps")
+    policy.load(apps, None)
 
 
 def run_in_threads(work, count: int) -> list:
@@ -38,4 +48,6 @@ def live_cast():
         # In-memory SQLite shares one cache between threads and fails with table locks instead of waiting.
         pytest.skip("needs a file database or PostgreSQL: in-memory SQLite cannot hold concurrent writers")
     with time_machine.travel(FROZEN_NOW, tick=False):
-        yield build_cast()
+        cast = build_cast()
+        default_policy_ensure()
+        yield cast

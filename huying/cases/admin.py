@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from huying.cases.models import Case, CaseAssignment, CaseEvent
+from huying.cases.models import Case, CaseAssignment, CaseEvent, CaseTimer
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,3 +42,13 @@ class CaseAdmin(ReadOnlyAdmin):
 @admin.register(CaseAssignment)
 class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("case", "unit", "role", "due_at", "reported_at")
+
+
+@admin.register(CaseTimer)
+class TimerAdmin(ReadOnlyAdmin):
+    """The running deadlines and when each one's next step is due; a failing one shows its last error."""
+
+    list_display = ("case", "kind", "unit", "deadline_at", "next_at", "fired_through", "attempts", "last_error")
+    list_filter = ("kind",)
+    list_select_related = ("case", "unit")
+    search_fields = ("case__number",)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.workflow import ACTIVE, Status
-from huying.catalog.models import Category, RequestType, Tier
+from huying.catalog.models import Category, DeadlineKind, RequestType, Tier
 from huying.org.models import Unit
 
 
@@ -91,6 +91,10 @@ class Case(models.Model):
     # 挂牌督办: set by the command centre or a leader, shown on the case and in every handler's queue until lifted.
     supervised_at = models.DateTimeField(_("挂牌督办时间"), null=True, blank=True)
     supervision_note = models.CharField(_("督办要求"), max_length=500, blank=True)
+    # Since when a supervision mark or a leader's instruction waits for the handler's answer (reminded daily).
+    awaiting_reply_since = models.DateTimeField(_("督办待回复起始"), null=True, blank=True)
+    # When an extension was granted: the completion deadline is then the extension's end (延期到期).
+    extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("创建时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"))
@@ -210,3 +214,36 @@ class CaseNumberCounter(models.Model):
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class CaseTimer(models.Model):
+    """One running deadline of a case (时限计时器) and the moment its next policy step is due.
+
+    Kept in step with the case by `cases/timers.py` on every change (case_apply): a deadline that stops
+    running loses its row. The worker polls `next_at` through a partial index and advances `fired_through`
+    (the due moment of the last step acted on) in the same transaction as the step's events and messages.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
+    kind = models.CharField(_("时限类型"), max_length=20, choices=DeadlineKind.choices)
+    # Which one of its kind: the summoned assignment's id for report-back deadlines, else 0.
+    ref = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("起算时间"))
+    deadline_at = models.DateTimeField(_("时限"))
+    next_at = models.DateTimeField(_("下一步时间"), null=True, blank=True)
+    fired_through = models.DateTimeField(_("已执行至"), null=True, blank=True)
+    # A step that failed (a bug, a missing unit) is retried later instead of blocking the others.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("工单计时器")
+        verbose_name_plural = _("工单计时器")
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "ref"], name="timer_once_per_deadline")]
+        indexes = [models.Index(fields=["next_at"], name="timer_due", condition=models.Q(next_at__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}:{self.ref}"

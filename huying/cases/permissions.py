@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import AssignmentRole, Case
-from huying.cases.workflow import allowed_actions
+from huying.cases.workflow import SYSTEM_ACTIONS, allowed_actions
 from huying.lib.errors import Forbidden, NotAllowed
 from huying.org.models import SUPERVISING_ROLES, Role, UnitKind, User
 
@@ -127,6 +127,7 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "video": (works_on, _("只有承办、协办单位或指挥中心可以发起视频研判")),
     # Residents rate through their tracking link (huying.feedback), not as staff: no staff user may.
     "rate": (lambda u, c: False, _("评价由群众通过查询链接提交")),
+    **{action: (lambda u, c: False, _("此操作由系统按时限自动执行")) for action in SYSTEM_ACTIONS},
 }
 
 

@@ -57,7 +57,17 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "video": (ACTIVE, None),  # 视频研判
     # The resident's rating of a resolved round (一事一评) enters the audit trail; the status stays.
     "rate": ((S.RESOLVED, S.CLOSED), None),
+    # What the deadline timers do by themselves (自动督办): remind, mark overdue, alert the head, and move an
+    # overdue case one level up where the tier's policy says so.
+    "remind": (ACTIVE, None),
+    "overdue": (ACTIVE, None),
+    "alert_head": (ACTIVE, None),
+    "auto_escalate": ((S.DISPATCHED, S.ESCALATED, S.REOPENED, *OPEN_WORK, S.SUMMONED, S.EXTENSION_REQUESTED),
+                      S.ESCALATED),
 }
+
+# Actions only the system takes (the timers); no person is offered them.
+SYSTEM_ACTIONS = frozenset({"remind", "overdue", "alert_head", "auto_escalate"})
 
 
 def allowed_actions(status: str) -> list[str]:

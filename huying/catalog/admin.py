@@ -7,11 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.csvio import categories_export, categories_import, csv_text
-from huying.catalog.models import CalendarDay, Category, DispatchRule, RequestType, Tier, TierDeadline, WorkingPeriod
+from huying.catalog.models import (
+    CalendarDay,
+    Category,
+    DispatchRule,
+    RequestType,
+    Tier,
+    TierDeadline,
+    TimerStep,
+    WorkingPeriod,
+)
 from huying.lib.errors import InvalidInput
+from huying.lib.workcal import statutory_known
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # the whole default tree is about 15 KB: a file this big is the wrong file
 
@@ -119,7 +130,29 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday",)
     date_hierarchy = "date"
 
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # Deadlines of next year fall back to Monday–Friday until someone enters its announced holidays.
+        year = timezone.localdate().year + 1
+        if not statutory_known(year) and not CalendarDay.objects.filter(date__year=year).exists():
+            warning = _("内置法定节假日数据尚未包含 %(year)d 年：请在国务院公布后录入该年的放假和调休安排，"
+                        "否则该年按周一至周五计算工作日。")
+            self.message_user(request, warning % {"year": year}, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
 
 @admin.register(WorkingPeriod)
 class WorkingPeriodAdmin(admin.ModelAdmin):
     list_display = ("start", "end")
+
+
+@admin.register(TimerStep)
+class TimerStepAdmin(admin.ModelAdmin):
+    """The reminder and escalation policy (催办与升级规则). The model's clean() names the wrong field.
+
+    A change applies to deadlines set after it; `huying timers_rebuild` re-arms the running ones.
+    """
+
+    list_display = ("kind", "tier", "action", "elapsed_percent", "minutes_from_deadline", "repeat_minutes",
+                    "channels", "urgent", "escalate_tier", "active")
+    list_filter = ("kind", "action", "tier", "active")
+    list_select_related = ("tier", "escalate_tier")

@@ -189,3 +189,76 @@ class WorkingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class DeadlineKind(models.TextChoices):
+    """The deadlines a case can have running, each with its own timer (时限)."""
+
+    RESPONSE = "response", _("首次响应时限")
+    COMPLETION = "completion", _("办结时限")
+    RETURN_WINDOW = "return_window", _("退单时限")
+    REPORT_BACK = "report_back", _("吹哨报到时限")
+    EXTENSION = "extension", _("延期到期")
+    SUPERVISION = "supervision", _("督办回复")
+
+
+class StepAction(models.TextChoices):
+    REMIND = "remind", _("提醒承办人")
+    ALERT_HEAD = "alert_head", _("告警单位负责人")
+    OVERDUE = "overdue", _("标记超时")
+    ESCALATE = "escalate", _("自动上报上一级")
+
+
+# The channels a step may use (the notify app sends them; webhooks subscribe to events instead).
+STEP_CHANNELS = ("inapp", "sms", "email")
+
+
+class TimerStep(models.Model):
+    """A line of the reminder and escalation policy (催办与升级规则): when, for which deadline, what happens.
+
+    A tier with steps of its own for a kind of deadline uses only those; other tiers use the lines that name
+    no tier. "When" is either a share of the time gone (50 = half) or minutes from the deadline (negative:
+    before it; 0: as it passes), optionally repeating while the deadline is running (督办 daily).
+    """
+
+    tier = models.ForeignKey(Tier, verbose_name=_("响应分级"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="timer_steps", help_text=_("留空则适用于未单独配置的所有分级"))
+    kind = models.CharField(_("时限类型"), max_length=20, choices=DeadlineKind.choices)
+    action = models.CharField(_("动作"), max_length=20, choices=StepAction.choices)
+    elapsed_percent = models.PositiveSmallIntegerField(_("已用时比例（%）"), null=True, blank=True,
+                                                       help_text=_("如 50 表示时限过半时"))
+    minutes_from_deadline = models.IntegerField(_("距时限分钟数"), null=True, blank=True,
+                                                help_text=_("负数为到期前，0 为到期时，正数为到期后"))
+    repeat_minutes = models.PositiveIntegerField(_("重复间隔（分钟）"), null=True, blank=True,
+                                                 help_text=_("留空则只执行一次；如 1440 表示每天重复，直至时限结束"))
+    channels = models.CharField(_("通知渠道"), max_length=50, default="inapp",
+                                help_text=_("以逗号分隔：inapp（站内信）、sms（短信）、email（邮件）"))
+    urgent = models.BooleanField(_("紧急"), default=False, help_text=_("紧急通知不受短信免打扰时段限制"))
+    escalate_tier = models.ForeignKey(Tier, verbose_name=_("升级后分级"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+",
+                                      help_text=_("自动上报后按此分级重新计算时限；留空则沿用原分级"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("催办与升级规则")
+        verbose_name_plural = _("催办与升级规则")
+        ordering = ["kind", "tier__sort", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_action_display()}"
+
+    def channel_list(self) -> list[str]:
+        return [c for c in (part.strip() for part in self.channels.split(",")) if c]
+
+    def clean(self) -> None:
+        if (self.elapsed_percent is None) == (self.minutes_from_deadline is None):
+            raise ValidationError({"elapsed_percent": _("“已用时比例”与“距时限分钟数”须填写且只填写其中一项")})
+        if self.elapsed_percent is not None and not 1 <= self.elapsed_percent <= 100:
+            raise ValidationError({"elapsed_percent": _("已用时比例须在 1 到 100 之间")})
+        unknown = [c for c in self.channel_list() if c not in STEP_CHANNELS]
+        if unknown:
+            raise ValidationError({"channels": _("未知的通知渠道：%(names)s") % {"names": "、".join(unknown)}})
+        if self.escalate_tier_id and self.action != StepAction.ESCALATE:
+            raise ValidationError({"escalate_tier": _("只有“自动上报”动作可以指定升级后分级")})
+        if self.repeat_minutes == 0:
+            raise ValidationError({"repeat_minutes": _("重复间隔须大于 0")})

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from huying.cases.models import Case
+from huying.cases.timers import timers_rebuild
+from huying.cases.workflow import ACTIVE
 from huying.demo.addresses import buildings_build
 from huying.demo.catalogue import Catalogue, catalogue_load, catalogue_prepare
 from huying.demo.district import DISTRICT_CODE, DemoDistrict, district_build, district_load
@@ -62,4 +64,7 @@ def history_phase(parts: Parts, *, cases: int, months: int, seed: int, now: dt.d
                   staff=parts.staff, catalogue=parts.catalogue, buildings=parts.buildings)
     chronicle = history_generate(world, cases, months)
     history_write(chronicle)
+    # Written in bulk, past the services: the open cases' deadlines get their timers here, so the worker
+    # reminds and escalates them like any other (the overdue ones on its first pass).
+    timers_rebuild(Case.objects.filter(district=parts.demo.district, status__in=ACTIVE).select_related("tier"))
     return chronicle

@@ -25,6 +25,10 @@ LOGINS = {
 }
 
 
+# The demo logins that head their unit (单位负责人): they get the overdue alerts as well as the reminders.
+HEADS = frozenset({"community", "street", "dept", "command"})
+
+
 @dataclass
 class Staff:
     by_unit: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
@@ -63,7 +67,8 @@ def staff_build(rng: random.Random, demo: DemoDistrict) -> Staff:
     rows = [(username, units[username], role) for username, role in LOGINS.items()] + _colleagues(demo)
     users = [
         User(username=username, password=password, unit=unit, role=role, first_name=names.person_name(rng),
-             phone=names.mobile_phone(rng), is_staff=username == "admin", is_superuser=username == "admin")
+             phone=names.mobile_phone(rng), is_staff=username == "admin", is_superuser=username == "admin",
+             is_unit_head=username in HEADS)
         for username, unit, role in rows
     ]
     return staff_index(User.objects.bulk_create(users))

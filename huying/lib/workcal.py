@@ -26,6 +26,15 @@ def statutory_is_workday(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+def statutory_known(year: int) -> bool:
+    """Whether the package carries the State Council's holiday announcement for `year`."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     overrides: Mapping[dt.date, bool] = field(default_factory=dict)

@@ -1,4 +1,5 @@
-"""Case events → texts to the resident. The table says which event sends which message.
+"""Case events → texts to the resident, notices to staff, and the event to subscribed webhooks. The table says
+which event sends which message to the resident.
 
 The handler runs on CaseEvent's post_save, inside the service's transaction: the message is queued if and only
 if the event is written, and the dedupe key keeps a second run (a retried handler, a replayed signal) from
@@ -14,11 +15,17 @@ from huying.cases.models import Case, CaseEvent, Urgency
 from huying.notify.models import Notification, NotifyChannel
 from huying.notify.outbox import notification_enqueue
 from huying.notify.phones import mobile_number
+from huying.notify.recipients import case_context, staff_notify, unit_staff
 from huying.notify.templates import DEFAULT_LANGUAGE, HANDLING_UNIT
+from huying.notify.webhooks import webhooks_enqueue
 from huying.org.models import Unit, duty_shift_at
 from huying.routing.route import command_centre_for
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+
+# A supervision mark or a leader's instruction tells the handling unit at once (the timers repeat it daily).
+SUPERVISION_ACTIONS = frozenset({"supervise", "instruct"})
+SUPERVISION_CHANNELS = (NotifyChannel.INAPP, NotifyChannel.SMS)
 
 # case action → the resident's message template.
 RESIDENT_SMS: dict[str, str] = {
@@ -30,8 +37,11 @@ RESIDENT_SMS: dict[str, str] = {
 def case_event_saved(sender: type, instance: CaseEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if not created or raw:  # raw: loaddata replays history, which must not text anybody
         return
+    webhooks_enqueue(event=instance)
     if instance.action == "dispatch" and instance.data.get("auto") and instance.case.urgency == Urgency.EMERGENCY:
         emergency_alert_enqueue(event=instance)
+    if instance.action in SUPERVISION_ACTIONS:
+        supervision_notice_enqueue(event=instance)
     template = RESIDENT_SMS.get(instance.action)
     if template is None or (instance.action == "accept" and _accepted_before(instance)):
         return
@@ -86,7 +96,7 @@ def emergency_alert_enqueue(*, event: CaseEvent) -> list[Notification]:
     for phone in dict.fromkeys(p for p in map(mobile_number, phones) if p):  # each number once, in order
         queued.append(notification_enqueue(
             channel=NotifyChannel.SMS, recipient=phone, template="emergency_alert", case=case, context=context,
-            dedupe_key=f"case:{case.pk}:event:{event.pk}:sms-emergency:{phone}",
+            dedupe_key=f"case:{case.pk}:event:{event.pk}:sms-emergency:{phone}", urgent=True,
         ))
     return queued
 
@@ -95,3 +105,11 @@ def _duty_phone(unit: Unit | None, case: Case) -> str:
     place = case.grid or case.community or case.street
     shift = duty_shift_at(place, case.created_at) if place is not None else None
     return shift.contact_phone if shift is not None and shift.unit_id == getattr(unit, "pk", None) else ""
+
+
+def supervision_notice_enqueue(*, event: CaseEvent) -> list[Notification]:
+    """Tell the handling unit's staff what the supervisor or leader asked for."""
+    case = event.case
+    context = case_context(case, note=event.note or case.supervision_note or "-")
+    return staff_notify(users=unit_staff(case.current_unit_id), channels=SUPERVISION_CHANNELS,
+                        template="supervision_notice", context=context, event=event, unit=case.current_unit)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case
+from huying.org.models import User
 
 
 class NotifyChannel(models.TextChoices):
@@ -28,6 +29,8 @@ class Notification(models.Model):
     # What makes a message the same message: (case, event, kind). Retries and restarts cannot add a twin.
     dedupe_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(_("状态"), max_length=10, choices=NotifyStatus.choices, default=NotifyStatus.PENDING)
+    # Urgent messages (emergencies, urgent steps) ignore the SMS quiet hours.
+    urgent = models.BooleanField(_("紧急"), default=False)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试"))
     last_error = models.TextField(_("最近错误"), blank=True)
@@ -55,6 +58,9 @@ class SmsGateway(models.Model):
     body_template = models.JSONField(_("请求体模板"))
     headers = models.JSONField(_("请求头"), default=dict, blank=True)
     active = models.BooleanField(_("启用"), default=True)
+    # Quiet hours (免打扰时段, Beijing time): non-urgent texts wait until they end. Both empty: none.
+    quiet_from = models.TimeField(_("免打扰开始"), null=True, blank=True, help_text=_("如 22:00"))
+    quiet_until = models.TimeField(_("免打扰结束"), null=True, blank=True, help_text=_("如 08:00"))
 
     class Meta:
         verbose_name = _("短信网关")
@@ -62,3 +68,86 @@ class SmsGateway(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InboxMessage(models.Model):
+    """A staff member's in-app message (站内信), delivered by the in-app sender from an outbox row.
+
+    The text is rendered when it is shown, in the reader's language, from the notification's template.
+    """
+
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="inbox")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("时间"))
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内信")
+        verbose_name_plural = _("站内信")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="inbox_user_time"),
+            models.Index(fields=["user"], name="inbox_user_unread", condition=models.Q(read_at__isnull=True)),
+        ]
+
+
+class MailServer(models.Model):
+    """The SMTP server e-mail goes out through (one active row is used), sent with Django's SMTP backend."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    host = models.CharField(_("服务器"), max_length=200)
+    port = models.PositiveIntegerField(_("端口"), default=25)
+    username = models.CharField(_("用户名"), max_length=200, blank=True)
+    password = models.CharField(_("密码"), max_length=200, blank=True)
+    use_tls = models.BooleanField(_("STARTTLS"), default=False)
+    use_ssl = models.BooleanField(_("SSL"), default=False)
+    from_email = models.EmailField(_("发件人地址"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("邮件服务器")
+        verbose_name_plural = _("邮件服务器")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.host}:{self.port})"
+
+
+class Webhook(models.Model):
+    """Another system told about case events by a signed JSON POST (e.g. the city's 一网统管 platform)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    url = models.URLField(_("接收地址"))
+    secret = models.CharField(_("签名密钥"), max_length=200, help_text=_("用于 HMAC-SHA256 签名，接收方据此验证来源"))
+    actions = models.CharField(_("订阅的事件"), max_length=500, blank=True,
+                               help_text=_("以逗号分隔的工单动作，如 remind,overdue,auto_escalate；留空则订阅全部"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("Webhook")
+        verbose_name_plural = _("Webhook")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, action: str) -> bool:
+        wanted = {a.strip() for a in self.actions.split(",") if a.strip()}
+        return not wanted or action in wanted
+
+
+class MessageTemplate(models.Model):
+    """An administrator's wording of a message (消息模板) in one language; {placeholders} are filled in."""
+
+    code = models.CharField(_("模板"), max_length=50)
+    language = models.CharField(_("语言"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")])
+    subject = models.CharField(_("邮件标题"), max_length=200, blank=True)
+    text = models.TextField(_("内容"))
+
+    class Meta:
+        verbose_name = _("消息模板")
+        verbose_name_plural = _("消息模板")
+        ordering = ["code", "language"]
+        constraints = [models.UniqueConstraint(fields=["code", "language"], name="template_once_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.language})"

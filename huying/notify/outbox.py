@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from huying.cases.models import Case
 from huying.notify.models import Notification, NotifyStatus
-from huying.notify.senders import Sender
-from huying.notify.sms import SendError
+from huying.notify.sending import Held, Sender, SendError
 
 # A claimed row is invisible to other senders for this long; longer than any send (the HTTP timeout is 10 s).
 LEASE = dt.timedelta(minutes=5)
@@ -35,15 +34,45 @@ def backoff_after(attempts: int) -> dt.timedelta:
 
 
 def notification_enqueue(*, channel: str, recipient: str, template: str, context: dict[str, Any],
-                         dedupe_key: str, case: Case | None = None) -> Notification:
+                         dedupe_key: str, case: Case | None = None, urgent: bool = False) -> Notification:
     """Queue a message unless one with `dedupe_key` exists already (then that one is returned)."""
     now = timezone.now()
     notification, _created = Notification.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={"channel": channel, "recipient": recipient, "template": template, "context": context,
-                  "case": case, "next_attempt_at": now, "created_at": now},
+                  "case": case, "next_attempt_at": now, "created_at": now, "urgent": urgent},
     )
     return notification
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue with `notifications_enqueue`."""
+
+    channel: str
+    recipient: str
+    template: str
+    context: dict[str, Any]
+    dedupe_key: str
+    case: Case | None = None
+    urgent: bool = False
+
+
+def notifications_enqueue(messages: list[Outgoing]) -> list[Notification]:
+    """Queue many messages in one INSERT; a message whose dedupe key is taken already is left as it was.
+
+    Returns the stored rows for those keys (one more query), whether this call or an earlier one wrote them.
+    """
+    if not messages:
+        return []
+    now = timezone.now()
+    Notification.objects.bulk_create([
+        Notification(channel=m.channel, recipient=m.recipient, template=m.template, context=m.context,
+                     dedupe_key=m.dedupe_key, case=m.case, urgent=m.urgent, next_attempt_at=now, created_at=now)
+        for m in messages], ignore_conflicts=True)
+    keys = [m.dedupe_key for m in messages]
+    stored = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=keys)}
+    return [stored[key] for key in dict.fromkeys(keys) if key in stored]
 
 
 def notifications_claim(*, channels: list[str], limit: int = BATCH) -> list[Notification]:
@@ -68,6 +97,8 @@ def notification_deliver(*, notification: Notification, sender: Sender) -> str:
     """Send one claimed message and record the outcome; returns the row's new status (pending = retry later)."""
     try:
         sender.send(notification)
+    except Held as held:
+        return _record_hold(notification, held.until)
     except SendError as exc:
         return _record_failure(notification, str(exc))
     except Exception as exc:  # a bug with one message must not stop the others; the admin sees what it was
@@ -75,6 +106,12 @@ def notification_deliver(*, notification: Notification, sender: Sender) -> str:
     Notification.objects.filter(pk=notification.pk).update(status=NotifyStatus.SENT, sent_at=timezone.now(),
                                                            last_error="")
     return NotifyStatus.SENT
+
+
+def _record_hold(notification: Notification, until: dt.datetime) -> str:
+    # The claim counted an attempt; a message that was not allowed out did not make one, so it is given back.
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=until, attempts=F("attempts") - 1)
+    return NotifyStatus.PENDING
 
 
 def _record_failure(notification: Notification, error: str) -> str:

@@ -1,9 +1,26 @@
-"""What Huying's messages say, in Chinese and English; the context's "language" picks one (zh-Hans first)."""
+"""What Huying's messages say, in Chinese and English; the context's "language" picks one (zh-Hans first).
 
+The texts below are the defaults; an administrator's wording (`MessageTemplate`, edited in the admin) wins
+over them. A context may carry a deadline kind and an ISO moment; they are shown in the message's language
+and in Beijing time (`deadline_name`, `deadline`).
+"""
+
+import datetime as dt
+import string
+import time
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import translation
+
+from huying.catalog.models import DeadlineKind
+from huying.lib.workcal import SHANGHAI
+from huying.notify.models import MessageTemplate
+
 DEFAULT_LANGUAGE = "zh-hans"
+LANGUAGES = ("zh-hans", "en")
 
 # template → language → text with {placeholders} filled from the notification's context.
 TEXTS: dict[str, dict[str, str]] = {
@@ -19,6 +36,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-hans": "【紧急】工单{number}：{title}。地点：{address}。请立即处置并在系统中签收。",
         "en": "[EMERGENCY] Case {number}: {title}. Place: {address}. Act now and accept it in Huying.",
     },
+    "timer_remind": {
+        "zh-hans": "【催办】工单{number}（{title}）的{deadline_name}为{deadline}，请抓紧办理。",
+        "en": "[Reminder] Case {number} ({title}): the {deadline_name} is {deadline}. Please act on it.",
+    },
+    "timer_overdue": {
+        "zh-hans": "【超时】工单{number}（{title}）已超过{deadline_name}（{deadline}），已记为超时。",
+        "en": "[Overdue] Case {number} ({title}) has passed its {deadline_name} ({deadline}) and is now overdue.",
+    },
+    "timer_alert_head": {
+        "zh-hans": "【超时告警】{unit}承办的工单{number}（{title}）已超过{deadline_name}（{deadline}），请督促办理。",
+        "en": "[Overdue alert] Case {number} ({title}) held by {unit} has passed its {deadline_name} "
+              "({deadline}). Please see that it is handled.",
+    },
+    "timer_escalated": {
+        "zh-hans": "【自动上报】工单{number}（{title}）超时未办，已自动上报至{unit}，请签收办理。",
+        "en": "[Escalated] Case {number} ({title}) was overdue and has gone up to {unit}. Please accept it.",
+    },
+    "supervision_notice": {
+        "zh-hans": "【督办】工单{number}（{title}）收到督办要求：{note}。请及时办理并在系统中回复。",
+        "en": "[Supervision] Case {number} ({title}) is under supervision: {note}. Please act and reply in Huying.",
+    },
+    "supervision_remind": {
+        "zh-hans": "【督办提醒】工单{number}（{title}）的督办要求尚未回复，请尽快办理并在系统中回复。",
+        "en": "[Supervision reminder] Case {number} ({title}) still waits for your reply to its supervision.",
+    },
+}
+
+# E-mail subjects (the SMS and in-app texts need none).
+SUBJECTS: dict[str, dict[str, str]] = {
+    code: {"zh-hans": "呼应：工单{number}", "en": "Huying: case {number}"} for code in TEXTS
 }
 
 # Words a context may need in either language (the unit name has no translation of its own).
@@ -31,12 +78,68 @@ class UnknownTemplate(KeyError):
 
 def language_of(context: Mapping[str, Any]) -> str:
     language = str(context.get("language") or DEFAULT_LANGUAGE).lower()
-    return language if language in ("zh-hans", "en") else DEFAULT_LANGUAGE
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a text uses."""
+    return {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def derived_fields(context: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """The context plus what is shown per language: the deadline's name and its moment in Beijing time."""
+    values = dict(context)
+    if "kind" in values:
+        with translation.override(language):
+            values["deadline_name"] = str(DeadlineKind(values["kind"]).label) if values["kind"] in \
+                DeadlineKind.values else str(values["kind"])
+    if isinstance(values.get("deadline_at"), str):
+        moment = dt.datetime.fromisoformat(values["deadline_at"]).astimezone(SHANGHAI)
+        values["deadline"] = f"{moment:%Y-%m-%d %H:%M}"
+    return values
+
+
+# The administrators' wordings, read in one query and kept for a short while: a page of fifty messages or a
+# worker's batch must not cost a query each. An edit in this process clears it at once; other processes
+# (the worker) see it within WORDINGS_TTL.
+WORDINGS_TTL = 30.0
+_wordings: dict[tuple[str, str], tuple[str, str]] = {}
+_wordings_read_at = -WORDINGS_TTL
+
+
+def _edited_wordings() -> dict[tuple[str, str], tuple[str, str]]:
+    global _wordings, _wordings_read_at
+    if time.monotonic() - _wordings_read_at >= WORDINGS_TTL:
+        _wordings = {(code, language): (subject, text) for code, language, subject, text
+                     in MessageTemplate.objects.values_list("code", "language", "subject", "text")}
+        _wordings_read_at = time.monotonic()
+    return _wordings
+
+
+@receiver([post_save, post_delete], sender=MessageTemplate, dispatch_uid="notify.wordings_changed")
+def wordings_changed(**kwargs: Any) -> None:
+    global _wordings_read_at
+    _wordings_read_at = -WORDINGS_TTL
+
+
+def _wording(template: str, language: str) -> tuple[str, str]:
+    """(subject, text) in `language`: the administrator's row if there is one, else the default."""
+    edited = _edited_wordings().get((template, language))
+    defaults = TEXTS.get(template)
+    if edited is not None and edited[1].strip():
+        return edited[0] or SUBJECTS.get(template, {}).get(language, ""), edited[1]
+    if defaults is None:
+        raise UnknownTemplate(template)
+    return SUBJECTS[template][language], defaults[language]
 
 
 def message_render(template: str, context: Mapping[str, Any]) -> str:
     """The message text; UnknownTemplate or KeyError (a missing placeholder) when it cannot be built."""
-    texts = TEXTS.get(template)
-    if texts is None:
-        raise UnknownTemplate(template)
-    return texts[language_of(context)].format_map(context)
+    language = language_of(context)
+    return _wording(template, language)[1].format_map(derived_fields(context, language))
+
+
+def message_subject(template: str, context: Mapping[str, Any]) -> str:
+    """The e-mail subject for the message, in its language."""
+    language = language_of(context)
+    return _wording(template, language)[0].format_map(derived_fields(context, language))

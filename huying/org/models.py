@@ -109,6 +109,10 @@ class User(AbstractUser):
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT)
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, blank=True)
     phone = models.CharField(_("手机"), max_length=30, blank=True)
+    # The unit's head (单位负责人) is alerted when a deadline passes; reminders go to everyone in the unit.
+    is_unit_head = models.BooleanField(_("单位负责人"), default=False)
+    language = models.CharField(_("通知语言"), max_length=10, default="zh-hans",
+                                choices=[("zh-hans", "简体中文"), ("en", "English")])
 
     class Meta:
         verbose_name = _("工作人员")

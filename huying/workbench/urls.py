@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/", include("huying.workbench.casepage.urls")),
     path("map/", include("huying.workbench.maps.urls")),
     path("screen/", include("huying.workbench.screen.urls")),
+    path("inbox/", include("huying.workbench.inbox.urls")),
 ]

@@ -31,9 +31,11 @@ from huying.cases.services.oversight import (
     case_open_video,
     case_supervise,
 )
+from huying.cases.services.timing import case_auto_escalate, case_timer_event
 
 __all__ = [
-    "case_accept", "case_add_cohandlers", "case_add_note", "case_approve_extension", "case_close",
+    "case_accept", "case_add_cohandlers", "case_auto_escalate", "case_timer_event",
+    "case_add_note", "case_approve_extension", "case_close",
     "case_convene_group", "case_create", "case_create_once", "case_dispatch", "case_escalate", "case_group_report",
     "case_instruct", "case_invalidate", "case_lift_supervision", "case_merge", "case_open_video",
     "case_record_rating", "case_reopen",

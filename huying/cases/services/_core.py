@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huying.cases.models import Case, CaseEvent, EventAttachment
+from huying.cases.timers import timers_sync
 from huying.cases.workflow import Status, transition_target
 from huying.lib.errors import InvalidInput, NotAllowed, VersionConflict
 from huying.org.models import Unit, User
+
+# Actions that ask for an answer or watch the work, rather than answer it.
+OVERSIGHT_ACTIONS = frozenset({"supervise", "lift_supervision", "instruct", "convene", "video"})
 
 FIELD_LABELS = {
     "reason": gettext_lazy("原因"), "result": gettext_lazy("办理结果"), "note": gettext_lazy("说明"),
@@ -59,6 +63,8 @@ def case_apply(
     to_status = target or allowed
     expected = case.version if version is None else version
     now = timezone.now()
+    if _answers_oversight(case, action, by) and "awaiting_reply_since" not in changes:
+        changes["awaiting_reply_since"] = None
     # Conditional update = optimistic lock: a concurrent writer bumped the version and we match 0 rows.
     updated = Case.objects.filter(pk=case.pk, version=expected).update(
         status=to_status, version=F("version") + 1, updated_at=now, **changes
@@ -75,4 +81,11 @@ def case_apply(
     )
     for upload in attachments:
         EventAttachment.objects.create(event=event, file=upload, name=getattr(upload, "name", ""))
+    timers_sync(case)
     return event
+
+
+def _answers_oversight(case: Case, action: str, by: User | None) -> bool:
+    """The handling unit acting on a case that waits for its answer to a supervision mark or instruction."""
+    return (case.awaiting_reply_since is not None and by is not None and by.unit_id is not None
+            and by.unit_id == case.current_unit_id and action not in OVERSIGHT_ACTIONS)

@@ -36,7 +36,7 @@ def case_reopen(*, case: Case, by: User, reason: str, version: int | None = None
 def _reopen(*, case: Case, by: User | None, reason: str, data: dict, version: int | None = None) -> Case:
     now = timezone.now()
     changes: dict[str, Any] = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None,
-                               "dispatched_at": now}
+                               "dispatched_at": now, "extended_at": None}
     if case.tier is not None:
         due = deadlines_for(tier=case.tier, request_type=case.request_type, start=now)
         changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)

@@ -53,7 +53,7 @@ def case_return(*, case: Case, by: User, reason: str, version: int | None = None
     return case
 
 
-def _unit_above(unit: Unit | None, case: Case) -> Unit:
+def unit_above(unit: Unit | None, case: Case) -> Unit:
     """The next level up the territorial ladder; departments and districts hand over to the command centre."""
     if unit is not None and unit.kind in TERRITORIAL_LEVELS[:2]:  # grid → community → street
         parent = unit.parent
@@ -67,7 +67,7 @@ def case_escalate(*, case: Case, by: User, reason: str, version: int | None = No
     """A unit that cannot solve the case hands it one level up (上报)."""
     require_may(by, case, "escalate")
     reason = require_text(reason, "reason")
-    above = _unit_above(case.current_unit, case)
+    above = unit_above(case.current_unit, case)
     case_apply(case=case, action="escalate", by=by, version=version, note=reason, unit=above,
                current_unit=above)
     return case
@@ -153,6 +153,7 @@ def case_approve_extension(*, case: Case, by: User, approve: bool = True, note: 
     changes: dict[str, Any] = {"extension_until": None}
     if approve:
         changes["completion_due_at"] = case.extension_until
+        changes["extended_at"] = timezone.now()
     case_apply(case=case, action="decide_extension", by=by, version=version, note=note,
                data={"approved": approve, "until": case.extension_until.isoformat() if case.extension_until
                      else None}, **changes)

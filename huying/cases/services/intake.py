@@ -151,7 +151,8 @@ def _case_already_taken(*, scope: str, key: str, request_hash: str, fields: Mapp
 def _dispatch(*, case: Case, to: Unit, tier: Tier | None, by: User | None, note: str, data: dict,
               version: int | None = None, due_overrides: Mapping[str, dt.datetime] | None = None) -> None:
     now = timezone.now()
-    changes: dict[str, Any] = {"current_unit": to, "dispatched_at": now, "tier": tier, "responded_at": None}
+    changes: dict[str, Any] = {"current_unit": to, "dispatched_at": now, "tier": tier, "responded_at": None,
+                               "extended_at": None}
     if tier is not None:
         due = deadlines_for(tier=tier, request_type=case.request_type, start=now)
         changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)

@@ -32,8 +32,9 @@ def case_supervise(*, case: Case, by: User, note: str = "", version: int | None 
     note = (note or "").strip()
     if len(note) > SUPERVISION_NOTE_MAX:
         raise InvalidInput(_("督办要求不能超过 %(n)d 字") % {"n": SUPERVISION_NOTE_MAX}, field="note")
-    case_apply(case=case, action="supervise", by=by, version=version, note=note, supervised_at=timezone.now(),
-               supervision_note=note)
+    now = timezone.now()
+    case_apply(case=case, action="supervise", by=by, version=version, note=note, supervised_at=now,
+               supervision_note=note, awaiting_reply_since=now)
     return case
 
 
@@ -44,7 +45,7 @@ def case_lift_supervision(*, case: Case, by: User, note: str = "", version: int 
     since = case.supervised_at.isoformat() if case.supervised_at else None
     case_apply(case=case, action="lift_supervision", by=by, version=version, note=(note or "").strip(),
                data={"since": since, "requirement": case.supervision_note}, supervised_at=None,
-               supervision_note="")
+               supervision_note="", awaiting_reply_since=None)
     return case
 
 
@@ -53,7 +54,8 @@ def case_instruct(*, case: Case, by: User, instruction: str, version: int | None
     """A leader's or the command centre's instruction on the case (领导批示), shown at the top of the case."""
     _check(case=case, by=by, action="instruct")
     instruction = require_text(instruction, "instruction")
-    return case_apply(case=case, action="instruct", by=by, version=version, note=instruction)
+    return case_apply(case=case, action="instruct", by=by, version=version, note=instruction,
+                      awaiting_reply_since=timezone.now())
 
 
 @transaction.atomic

@@ -147,6 +147,10 @@ def _deadlines(case: Case) -> list[Deadline]:
         found.append(Deadline(_("办结时限"), case.completion_due_at, met_at=finished, running=active))
     if case.extension_until and case.status == Status.EXTENSION_REQUESTED:
         found.append(Deadline(_("申请延期至"), case.extension_until, running=False))
+    timer = case.timers.filter(next_at__isnull=False).order_by("next_at").first()
+    if timer is not None and timer.next_at is not None:  # what the system will do next, and about which deadline
+        found.append(Deadline(_("下次自动督办（%(kind)s）") % {"kind": timer.get_kind_display()}, timer.next_at,
+                              running=False))
     return found
 
 

@@ -8,10 +8,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from huying.cases.models import Case, CaseEvent, EventAttachment
 from huying.cases.workflow import Status
+from huying.catalog.models import DeadlineKind
 from huying.org.models import Unit
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -28,7 +29,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "supervise": gettext_lazy("挂牌督办"), "lift_supervision": gettext_lazy("解除督办"),
     "instruct": gettext_lazy("领导批示"), "convene": gettext_lazy("组建专项响应组"),
     "group_report": gettext_lazy("专项组反馈"), "video": gettext_lazy("视频研判"), "rate": gettext_lazy("群众评价"),
+    "remind": gettext_lazy("系统催办"), "overdue": pgettext_lazy("case action", "超时"),
+    "alert_head": gettext_lazy("超时告警负责人"), "auto_escalate": gettext_lazy("超时自动上报"),
 }
+TIMER_ACTIONS = ("remind", "overdue", "alert_head", "auto_escalate")
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,9 @@ def _step(event: CaseEvent, units: dict[int, Unit]) -> Step:
     if event.from_status and event.to_status and event.from_status != event.to_status:
         step.status_change = f"{_status_label(event.from_status)} → {_status_label(event.to_status)}"
     details = step.details
-    if event.unit is not None and action in ("dispatch", "return", "escalate", "merge", "reopen", "convene"):
+    if action in TIMER_ACTIONS and data.get("kind"):
+        _timer_details(details, data, event.unit, action)
+    elif event.unit is not None and action in ("dispatch", "return", "escalate", "merge", "reopen", "convene"):
         label = _("牵头单位") if action == "convene" else _("交由")
         details.append((label, event.unit.name))
     if action == "dispatch" and data.get("auto"):
@@ -124,6 +130,15 @@ def _step(event: CaseEvent, units: dict[int, Unit]) -> Step:
     if action == "video":
         step.link = str(data.get("url", ""))
     return step
+
+
+def _timer_details(details: list[tuple[str, str]], data: dict, unit: Unit | None, action: str) -> None:
+    """Which deadline the system acted on, when it was, and the unit concerned (or the unit it went up to)."""
+    kind = data["kind"]
+    details.append((_("时限"), str(DeadlineKind(kind).label) if kind in DeadlineKind.values else kind))
+    details.append((pgettext("deadline", "到期时间"), _when(data.get("deadline_at"))))
+    if unit is not None:
+        details.append((_("上报至") if action == "auto_escalate" else _("责任单位"), unit.name))
 
 
 def _status_label(status: str) -> str:

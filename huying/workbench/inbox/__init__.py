@@ -1,0 +1,1 @@
+"""inbox part of the staff console."""
