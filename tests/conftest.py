@@ -63,4 +63,20 @@ def new_case(cast):
     return make
 
 
+@pytest.fixture
+def heads(cast):
+    """A head (负责人) for the community, the street office and the parks bureau, reachable by SMS and e-mail."""
+    from huying.org.models import Role, User
+
+    made = {}
+    for name, unit, role, phone in (("xingfu_head", cast.xingfu, Role.COMMUNITY_STAFF, "13900000001"),
+                                    ("east_head", cast.east, Role.STREET_DISPATCHER, "13900000002"),
+                                    ("parks_head", cast.parks, Role.DEPARTMENT_HANDLER, "13900000003")):
+        made[name] = User.objects.create(username=name, unit=unit, role=role, is_unit_head=True, phone=phone,
+                                         email=f"{name}@gov.example")
+    cast.community_staff.phone = "13900000009"
+    cast.community_staff.save()
+    return made
+
+
 pytest_plugins = ["tests.browser", "tests.threads"]

@@ -125,3 +125,10 @@ def test_quiet_hours_need_both_ends(admin_client):
     response = admin_client.post("/admin/notify/smsgateway/add/", data)
     assert response.context["adminform"].form.errors["quiet_until"] == ["免打扰时段须同时填写开始和结束"]
     assert admin_client.post("/admin/notify/smsgateway/add/", {**data, "quiet_until": "08:00"}).status_code == 302
+
+
+def test_a_gateway_body_without_the_phone_or_the_text_is_refused(admin_client):
+    data = {"name": "网关", "url": "https://sms.example/send", "body_template": '{"m": "{phone}"}',
+            "headers": "{}", "quiet_from": "", "quiet_until": "", "active": "on"}
+    response = admin_client.post("/admin/notify/smsgateway/add/", data)
+    assert response.context["adminform"].form.errors["body_template"] == ["请求体模板须包含 {text}"]

@@ -97,7 +97,7 @@ def test_a_server_that_is_down_is_retried_with_backoff_then_the_mail_fails(
     assert mail.next_attempt_at == timezone.now() + dt.timedelta(minutes=1)  # the first backoff
     assert mail.last_error.startswith("ConnectionRefusedError")
     for _attempt in range(3):
-        clock.shift(dt.timedelta(hours=3))
+        clock.shift(dt.timedelta(minutes=40))  # past each backoff (1, 5, 30 min), before the deadline
         send_once()
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, smtp.messages) == ("failed", 3, [])
@@ -127,3 +127,14 @@ def test_without_an_active_mail_server_mail_waits_untouched(cast, new_case, smtp
     send_once()
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, smtp.messages) == ("pending", 0, [])
+
+
+def test_a_reminder_that_could_not_go_out_before_its_deadline_expires_instead(cast, new_case, smtp, clock):
+    MailServer.objects.update(port=free_port())  # down until after the deadline
+    cast.community_staff.email = "community@example.cn"
+    (mail,) = remind_by_email(cast, new_case(), cast.community_staff)
+    send_once()
+    clock.shift(dt.timedelta(hours=3))  # the reminder's deadline (2 hours on) has passed
+    send_once()
+    mail.refresh_from_db()
+    assert (mail.status, smtp.messages) == ("expired", [])

@@ -77,7 +77,7 @@ def test_an_unknown_placeholder_is_refused_on_its_field(admin_client):
 @pytest.mark.parametrize(("text", "start"), [
     ("工单{number", "无法解析"),  # an unbalanced brace
     ("工单{}", "无法填入内容"),  # a positional field has nothing to fill it
-    ("工单{number!z}", "无法填入内容"),  # an unknown conversion
+    ("工单{number!z}", "占位符 {number} 只能写作"),  # a conversion (only bare names are allowed)
 ])
 def test_a_wording_that_cannot_be_filled_in_is_refused(admin_client, text, start):
     errors = form_errors(change(admin_client, row("case_accepted"), text=text))
@@ -105,3 +105,12 @@ def test_an_edited_template_can_be_restored_to_the_default_wording(cast, client)
     assert "已恢复 1 个模板的默认文字" in response.content.decode()
     row.refresh_from_db()
     assert row.text == TEXTS["timer_remind"]["zh-hans"]
+
+
+def test_a_placeholder_with_a_format_or_conversion_is_refused():
+    from huying.notify.template_check import TemplateProblem, allowed_placeholders, wording_check
+
+    allowed = allowed_placeholders("timer_remind")
+    for text in ("{title:>2000000000}", "{number!r}"):
+        with pytest.raises(TemplateProblem, match="只能写作"):
+            wording_check(text, allowed)

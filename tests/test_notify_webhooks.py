@@ -108,3 +108,14 @@ def test_a_webhook_switched_off_after_queueing_is_a_recorded_failure(cast, new_c
     send_once()
     sent = Notification.objects.get(channel="webhook")
     assert (sent.status, receiver.received) == ("pending", []) and "switched off" in sent.last_error
+
+
+def test_free_text_and_links_in_event_data_stay_inside(cast, new_case):
+    from huying.cases.models import CaseEvent
+    from huying.notify.webhooks import webhook_payload
+
+    case = new_case()
+    event = CaseEvent.objects.create(case=case, action="video", from_status=case.status, to_status=case.status,
+                                     data={"url": "https://meet.example/secret-room", "requirement": "张三家漏水",
+                                           "kind": "completion"}, created_at=case.created_at)
+    assert webhook_payload(event)["data"] == {"kind": "completion"}

@@ -3,14 +3,11 @@ policy holds, and checks who was told what, once."""
 
 import datetime as dt
 
-import pytest
-
 from huying.cases import services as svc
 from huying.cases.models import AssignmentRole, Case, CaseEvent, CaseTimer
 from huying.cases.timers import timers_rebuild
 from huying.catalog.models import DeadlineKind, DispatchRule
 from huying.notify.models import Notification
-from huying.org.models import Role, User
 from huying.timers.fire import timers_fire_due
 from tests.cast import FROZEN_NOW
 
@@ -19,20 +16,6 @@ BEIJING = FROZEN_NOW.tzinfo
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=BEIJING)
-
-
-@pytest.fixture
-def heads(cast):
-    """A head (负责人) for the community, the street office and the parks bureau, reachable by SMS and e-mail."""
-    made = {}
-    for name, unit, role, phone in (("xingfu_head", cast.xingfu, Role.COMMUNITY_STAFF, "13900000001"),
-                                    ("east_head", cast.east, Role.STREET_DISPATCHER, "13900000002"),
-                                    ("parks_head", cast.parks, Role.DEPARTMENT_HANDLER, "13900000003")):
-        made[name] = User.objects.create(username=name, unit=unit, role=role, is_unit_head=True, phone=phone,
-                                         email=f"{name}@gov.example")
-    cast.community_staff.phone = "13900000009"
-    cast.community_staff.save()
-    return made
 
 
 def fire(clock, moment: dt.datetime):
@@ -252,3 +235,15 @@ def test_an_administrators_wording_of_a_reminder_may_name_the_unit(cast, heads, 
     reminder = Notification.objects.filter(case=case, template="timer_remind", channel="inapp").first()
     text = message_render("timer_remind", reminder.context)
     assert case.number in text and "2026-09-30 12:00" in text and "首次响应时限" in text
+
+
+def test_an_english_reader_gets_the_units_english_name(cast, heads, new_case, clock):
+    from huying.notify.templates import message_render
+
+    cast.xingfu.name_en = "Xingfuli Community"
+    cast.xingfu.save()
+    case = new_case()
+    fire(clock, at(9, 30, 12, 0))
+    alert = Notification.objects.filter(case=case, template="timer_alert_head", channel="inapp").first()
+    assert "Xingfuli Community" in message_render("timer_alert_head", {**alert.context, "language": "en"})
+    assert "幸福里社区" in message_render("timer_alert_head", alert.context)

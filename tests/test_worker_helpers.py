@@ -20,18 +20,20 @@ from tests.cast import Cast
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_MOBILE = "13900001111"
-STEPS_PER_CASE = 2  # the two reminders of `remind_policy`
+STEPS_PER_CASE = 2  # the reminder and the alert of `remind_policy`
 
 
 def remind_policy() -> None:
-    """Remind the handler when a quarter and when half of the response time is gone, in-app and by text.
+    """Remind the handler when a quarter of the response time is gone and alert the head (here, with no head on
+    record, the staff) at half, in-app and by text: two steps that both go out when caught up together (two
+    reminders of one deadline due at once would be folded into the latest).
 
     Stated here rather than taken from the default rows: a transactional test empties every table when it
     ends, so the rows the migrations seeded are gone for the tests after it.
     """
     TimerStep.objects.all().delete()
-    for percent in (25, 50):
-        TimerStep.objects.create(kind=DeadlineKind.RESPONSE, action=StepAction.REMIND, elapsed_percent=percent,
+    for percent, action in ((25, StepAction.REMIND), (50, StepAction.ALERT_HEAD)):
+        TimerStep.objects.create(kind=DeadlineKind.RESPONSE, action=action, elapsed_percent=percent,
                                  channels="inapp,sms")
 
 
@@ -52,21 +54,25 @@ def due_cases(cast: Cast, count: int) -> None:
     assert CaseTimer.objects.filter(next_at__lte=now).count() == count  # nothing else is due
 
 
+def timer_events():
+    return CaseEvent.objects.filter(data__has_key="timer")
+
+
 def reminders_done() -> int:
-    return CaseEvent.objects.filter(action=StepAction.REMIND).count()
+    return timer_events().count()
 
 
 def assert_each_reminder_once(cases: int) -> None:
     """One event per (case, timer step) and one message per (event, channel), for every step that was due."""
-    per_step = Counter(CaseEvent.objects.filter(action=StepAction.REMIND).values_list("case_id", "data__timer"))
+    per_step = Counter(timer_events().values_list("case_id", "data__timer"))
     assert len(per_step) == cases * STEPS_PER_CASE and set(per_step.values()) == {1}
     assert set(Counter(case for case, _key in per_step).values()) == {STEPS_PER_CASE}
-    events = set(CaseEvent.objects.filter(action=StepAction.REMIND).values_list("pk", flat=True))
+    events = set(timer_events().values_list("pk", flat=True))
     per_message = Counter(_event_and_channel(key) for key in Notification.objects.values_list("dedupe_key", flat=True))
     assert {event for event, _channel in per_message} == events and set(per_message.values()) == {1}
     assert Counter(channel for _event, channel in per_message) == {"inapp": len(events), "sms": len(events)}
     per_recipient = Counter(Notification.objects.values_list("case_id", "template", "recipient"))
-    assert set(per_recipient.values()) == {STEPS_PER_CASE}  # each step told each address once
+    assert set(per_recipient.values()) == {1}  # each step (one template each) told each address once
     assert not CaseTimer.objects.filter(next_at__lte=timezone.now()).exists()
 
 

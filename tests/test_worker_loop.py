@@ -76,7 +76,7 @@ def beat() -> WorkerBeat:
 def test_once_runs_every_duty_once_and_the_reminders_it_fires_go_out_in_the_same_run(reminders_due, gateway):
     out = run_worker("--once")
     assert "timers: 1 timers, 2 steps" in out
-    assert CaseEvent.objects.filter(case=reminders_due, action="remind").count() == 2
+    assert CaseEvent.objects.filter(case=reminders_due, data__has_key="timer").count() == 2
     # Timers run before notifications, so one run both decides and sends.
     assert [request["json"]["mobile"] for request in gateway.received] == [STAFF_MOBILE, STAFF_MOBILE]
     row = beat()
@@ -90,7 +90,7 @@ def test_a_second_run_finds_nothing_left_to_do_and_says_nothing(reminders_due, g
     run_worker("--once")
     out = run_worker("--until-idle")
     assert "timers:" not in out and "notify:" not in out
-    assert CaseEvent.objects.filter(action="remind").count() == 2 and len(gateway.received) == 2
+    assert CaseEvent.objects.filter(data__has_key="timer").count() == 2 and len(gateway.received) == 2
 
 
 def test_a_failing_duty_is_recorded_and_the_others_still_run(reminders_due, monkeypatch, caplog):
@@ -100,7 +100,7 @@ def test_a_failing_duty_is_recorded_and_the_others_still_run(reminders_due, monk
     monkeypatch.setattr(duties, "feeds_poll_due", broken)
     with caplog.at_level(logging.ERROR), pytest.raises(CommandError, match="failed: feeds"):
         run_worker("--once")
-    assert CaseEvent.objects.filter(action="remind").count() == 2
+    assert CaseEvent.objects.filter(data__has_key="timer").count() == 2
     feeds, upstream = beat().duties["feeds"], beat().duties["upstream"]
     assert (feeds["passes"], feeds["errors"], feeds["done"]) == (1, 1, 0)
     assert feeds["last_error"] == f"RuntimeError: feed store down near {STAFF_MOBILE}"  # admins see the cause
@@ -139,7 +139,7 @@ def test_a_running_worker_goes_on_after_failed_passes_and_clears_the_error_once_
     worker.run(FOREVER)
     timers = beat().duties["timers"]
     assert timers["errors"] == 2 and timers["passes"] >= 3 and timers["last_error"] == ""
-    assert CaseEvent.objects.filter(action="remind").count() == 2
+    assert CaseEvent.objects.filter(data__has_key="timer").count() == 2
     assert beat().stopped_at is not None
 
 

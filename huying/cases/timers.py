@@ -92,13 +92,14 @@ def first_moment(step: TimerStep, started_at: dt.datetime, deadline_at: dt.datet
 
 def moments(steps: Iterable[TimerStep], *, started_at: dt.datetime, deadline_at: dt.datetime,
             after: dt.datetime | None, until: dt.datetime | None) -> Iterator[Due]:
-    """Each step's due moment in (after, until], in order. A step that would fall before the deadline started
-    (an hour's warning on a 30-minute deadline) does not exist; a repeating step yields only its latest
+    """Each step's due moment in (after, until], in order. A warning that would fall before the deadline started
+    (an hour's warning on a 30-minute deadline) does not exist; what is due at or after the deadline always
+    does (an extension granted after its own end is overdue at once). A repeating step yields only its latest
     occurrence in the range, so a worker that was down for a week sends one daily reminder, not seven."""
     found: list[Due] = []
     for step in steps:
         first = first_moment(step, started_at, deadline_at)
-        if first < started_at:
+        if first < started_at and first < deadline_at:  # a warning due before the deadline even started
             continue
         occurrence, every = 0, dt.timedelta(minutes=step.repeat_minutes or 0)
         if step.repeat_minutes:
@@ -124,7 +125,7 @@ def _same(timer: CaseTimer, running: Running, tier_id: int | None) -> bool:
             and timer.unit_id == running.unit_id and timer.tier_id == tier_id)
 
 
-def timers_sync(case: Case) -> int:
+def timers_sync(case: Case, *, retime: bool = False) -> int:
     """Make the case's timer rows match its running deadlines; a changed deadline is re-armed from its start.
 
     Runs inside the transaction that changed the case, so the rows never disagree with it for anyone else.
@@ -139,7 +140,19 @@ def timers_sync(case: Case) -> int:
     new = [running for key, running in wanted.items() if key not in kept]
     if new:
         CaseTimer.objects.bulk_create(timers_build(case.tier_id, case.pk, new))
+    if retime and kept:
+        _retime([existing[key] for key in kept], case.tier_id)
     return len(wanted)
+
+
+def _retime(timers: list[CaseTimer], tier_id: int | None) -> None:
+    """Point kept timers at the policy as it is now (a line added, moved or switched off), keeping what fired."""
+    steps = policy_steps(tier_id, {t.kind for t in timers})
+    for timer in timers:
+        next_at = next_moment(steps.get(timer.kind, []), started_at=timer.started_at, deadline_at=timer.deadline_at,
+                              after=timer.fired_through)
+        if next_at != timer.next_at:
+            CaseTimer.objects.filter(pk=timer.pk).update(next_at=next_at)
 
 
 def timers_build(tier_id: int | None, case_id: int, runnings: list[Running],
@@ -153,6 +166,6 @@ def timers_build(tier_id: int | None, case_id: int, runnings: list[Running],
 
 
 def timers_rebuild(cases: Iterable[Case]) -> int:
-    """Arm the timers of cases written without the services (bulk loads, the demo history) or after the
-    policy changed; returns how many timer rows exist for them afterwards."""
-    return sum(timers_sync(case) for case in cases)
+    """Arm the timers of cases written without the services (bulk loads, the demo history), and point the
+    running ones at the policy as it is now (after an administrator changed it); returns how many run."""
+    return sum(timers_sync(case, retime=True) for case in cases)

@@ -149,8 +149,20 @@ class WorkingPeriodAdmin(admin.ModelAdmin):
 class TimerStepAdmin(admin.ModelAdmin):
     """The reminder and escalation policy (催办与升级规则). The model's clean() names the wrong field.
 
-    A change applies to deadlines set after it; `huying timers_rebuild` re-arms the running ones.
+    A change applies to deadlines set after it; `huying timers_rebuild` points the running ones at it.
     """
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._tell_about_running(request)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self._tell_about_running(request)
+
+    def _tell_about_running(self, request) -> None:
+        note = _("修改对此后设定的时限生效；如需用于正在进行的时限，请运行 huying timers_rebuild。")
+        self.message_user(request, note, messages.WARNING)
 
     list_display = ("kind", "tier", "action", "elapsed_percent", "minutes_from_deadline", "repeat_minutes",
                     "channels", "urgent", "escalate_tier", "active")

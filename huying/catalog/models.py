@@ -209,6 +209,9 @@ class StepAction(models.TextChoices):
     ESCALATE = "escalate", _("自动上报上一级")
 
 
+# The deadlines whose passing may move the case up a level (a late report-back or reply does not).
+ESCALATING_KINDS = (DeadlineKind.RESPONSE, DeadlineKind.COMPLETION, DeadlineKind.EXTENSION)
+
 # The channels a step may use (the notify app sends them; webhooks subscribe to events instead).
 STEP_CHANNELS = ("inapp", "sms", "email")
 
@@ -258,6 +261,8 @@ class TimerStep(models.Model):
         unknown = [c for c in self.channel_list() if c not in STEP_CHANNELS]
         if unknown:
             raise ValidationError({"channels": _("未知的通知渠道：%(names)s") % {"names": "、".join(unknown)}})
+        if self.action == StepAction.ESCALATE and self.kind not in ESCALATING_KINDS:
+            raise ValidationError({"action": _("只有首次响应、办结和延期时限可以自动上报")})
         if self.escalate_tier_id and self.action != StepAction.ESCALATE:
             raise ValidationError({"escalate_tier": _("只有“自动上报”动作可以指定升级后分级")})
         if self.repeat_minutes == 0:

@@ -14,17 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huying.notify import channel_admin, template_admin  # noqa: F401 — registers their admins
+from huying.notify.mail import mask_email
 from huying.notify.models import InboxMessage, Notification, NotifyChannel, NotifyStatus, Webhook
 from huying.notify.phones import mask_phone
 from huying.notify.templates import message_render
 from huying.org.models import User
-
-
-def mask_email(address: str) -> str:
-    """a***@b.com: the administrator sees which mailbox domain, not whose mailbox (PIPL)."""
-    local, at, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if at else "***"
-
 
 # Channels whose recipient is a row id, shown by that row's name: (model, the field that names it).
 NAMED_RECIPIENTS = {NotifyChannel.INAPP: (User, "username"), NotifyChannel.WEBHOOK: (Webhook, "name")}
@@ -93,8 +87,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("立即重新发送"))
     def retry_now(self, request, queryset: QuerySet[Notification]) -> None:
-        # A fresh set of attempts after the cause (a gateway setting, an outage) has been fixed.
-        count = queryset.exclude(status=NotifyStatus.SENT).update(
+        # A fresh set of attempts after the cause (a gateway setting, an outage) has been fixed. Failed rows
+        # only: a pending one may be in a sender's hands right now, and resetting it would send it twice.
+        count = queryset.filter(status=NotifyStatus.FAILED).update(
             status=NotifyStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
         self.message_user(request, _("%(count)d 条通知将重新发送") % {"count": count})

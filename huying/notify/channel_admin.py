@@ -1,5 +1,6 @@
 """The channels' settings in the admin: SMS gateway, mail server, webhooks. Secrets are written, never shown."""
 
+import json
 from typing import Any
 
 from django import forms
@@ -70,6 +71,10 @@ class SmsGatewayForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        body = json.dumps(cleaned.get("body_template"), ensure_ascii=False)
+        missing = [p for p in ("{phone}", "{text}") if p not in body]
+        if "body_template" in cleaned and missing:  # a gateway that would never get the number or the text
+            self.add_error("body_template", _("请求体模板须包含 %(names)s") % {"names": "、".join(missing)})
         ends = (cleaned.get("quiet_from"), cleaned.get("quiet_until"))
         if (ends[0] is None) != (ends[1] is None):  # half a window would silently be none at all
             self.add_error("quiet_until" if ends[1] is None else "quiet_from", _("免打扰时段须同时填写开始和结束"))

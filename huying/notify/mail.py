@@ -30,9 +30,18 @@ class EmailSender:
             EmailMessage(subject=subject, body=body, from_email=server.from_email, to=[notification.recipient],
                          connection=connection).send()
         except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors, as are refused and timed-out sockets
-            raise SendError(smtp_error(exc, password=server.password)) from exc
+            # A refused recipient is quoted by the server: the admin sees last_error, masked like the column.
+            error = smtp_error(exc, password=server.password).replace(notification.recipient,
+                                                                      mask_email(notification.recipient))
+            raise SendError(error) from exc
 
 def smtp_error(exc: Exception, *, password: str) -> str:
     """What went wrong, for last_error: never the password, whatever the server or library put in the text."""
     text = f"{type(exc).__name__}: {exc}"
     return text.replace(password, "***") if password else text
+
+
+def mask_email(address: str) -> str:
+    """a***@b.com: the administrator sees which mailbox domain, not whose mailbox (PIPL)."""
+    local, at, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if at else "***"

@@ -18,6 +18,7 @@ class NotifyStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    EXPIRED = "expired", _("已过期未发")
 
 
 class Notification(models.Model):
@@ -25,7 +26,8 @@ class Notification(models.Model):
     recipient = models.CharField(_("接收方"), max_length=200)
     template = models.CharField(_("模板"), max_length=50)
     context = models.JSONField(_("内容参数"), default=dict)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications")
+    case = models.ForeignKey(Case, verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="notifications")
     # What makes a message the same message: (case, event, kind). Retries and restarts cannot add a twin.
     dedupe_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(_("状态"), max_length=10, choices=NotifyStatus.choices, default=NotifyStatus.PENDING)

@@ -5,6 +5,7 @@ the row to be retried when its lease runs out. The gateway cannot be rolled back
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,13 @@ LEASE = dt.timedelta(minutes=5)
 # Wait after the 1st, 2nd, … failed attempt (the last value repeats).
 BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
 DEFAULT_MAX_ATTEMPTS = 5
-BATCH = 100
+# Rows claimed at once: all of them must be sent within the lease even if every send times out (20 × 10 s),
+# or a second worker could claim the tail of the batch again and send it twice.
+BATCH = 20
+# A deadline message that could not go out in time says nothing useful later: a "time is running out"
+# reminder after its deadline, or any timer message a day late (a gateway switched on after a week).
+STALE_AFTER = dt.timedelta(hours=24)
+TIMER_TEMPLATES = ("timer_remind", "timer_overdue", "timer_alert_head", "timer_escalated", "supervision_remind")
 
 
 def max_attempts() -> int:
@@ -93,8 +100,22 @@ def notifications_claim(*, channels: list[str], limit: int = BATCH) -> list[Noti
     return list(Notification.objects.filter(pk__in=claimed).order_by("id"))
 
 
+def is_stale(notification: Notification, now: dt.datetime) -> bool:
+    if notification.template not in TIMER_TEMPLATES:
+        return False
+    if notification.created_at < now - STALE_AFTER:
+        return True
+    deadline = notification.context.get("deadline_at")
+    return notification.template == "timer_remind" and isinstance(deadline, str) and \
+        dt.datetime.fromisoformat(deadline) <= now
+
+
 def notification_deliver(*, notification: Notification, sender: Sender) -> str:
     """Send one claimed message and record the outcome; returns the row's new status (pending = retry later)."""
+    if is_stale(notification, timezone.now()):
+        Notification.objects.filter(pk=notification.pk).update(status=NotifyStatus.EXPIRED,
+                                                               last_error="expired before it could be sent")
+        return NotifyStatus.EXPIRED
     try:
         sender.send(notification)
     except Held as held:
@@ -127,15 +148,31 @@ def _record_failure(notification: Notification, error: str) -> str:
 @dataclass
 class SendReport:
     counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in NotifyStatus.values})
+    more: bool = False  # stopped at its budget with messages left
 
     def add(self, status: str) -> None:
         self.counts[status] += 1
 
 
-def outbox_send_due(*, senders: dict[str, Sender]) -> SendReport:
-    """Send every message due now on the channels that have a sender; failures wait for their next attempt."""
+def outbox_send_due(*, senders: dict[str, Sender], budget_seconds: float | None = None) -> SendReport:
+    """Send every message due now on the channels that have a sender; failures wait for their next attempt.
+
+    With a budget, stop after about that long: rows claimed but not yet tried are handed back at once, and
+    `report.more` says work is left (the worker then sees a stop request between passes).
+    """
     report = SendReport()
+    until = None if budget_seconds is None else time.monotonic() + budget_seconds
     while batch := notifications_claim(channels=list(senders)):
-        for notification in batch:
+        for i, notification in enumerate(batch):
+            if until is not None and time.monotonic() > until:
+                _hand_back(batch[i:])
+                report.more = True
+                return report
             report.add(notification_deliver(notification=notification, sender=senders[notification.channel]))
     return report
+
+
+def _hand_back(claimed: list[Notification]) -> None:
+    """Undo the claim of rows not tried: due again now, the attempt the claim counted given back."""
+    Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(next_attempt_at=timezone.now(),
+                                                                       attempts=F("attempts") - 1)

@@ -29,7 +29,8 @@ def unit_heads(unit_id: int | None) -> list[User]:
 def case_context(case: Case, *, unit: Unit | None = None, **extra: Any) -> dict[str, Any]:
     """What staff messages about `case` may say: its number, title and the unit concerned (never the caller)."""
     unit = unit if unit is not None else case.current_unit
-    return {"number": case.number, "title": case.title, "unit": unit.name if unit is not None else "-", **extra}
+    return {"number": case.number, "title": case.title, "unit": unit.name if unit is not None else "-",
+            "unit_en": unit.name_en if unit is not None else "", **extra}
 
 
 def _address(user: User, channel: str) -> str | None:

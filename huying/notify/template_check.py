@@ -3,6 +3,8 @@
 Pure functions over text: the admin form turns their problems into errors on the field concerned.
 """
 
+import string
+
 from django.utils.translation import gettext as _
 
 from huying.notify.templates import TEXTS, placeholders
@@ -40,6 +42,9 @@ def wording_check(text: str, allowed: set[str]) -> None:
     except ValueError as exc:  # unbalanced braces: string.Formatter cannot even read the text
         raise TemplateProblem(_("无法解析：%(error)s。花括号须成对使用，文字中的花括号请写成 {{ 或 }}")
                               % {"error": exc}) from exc
+    dressed = [name for _lit, name, spec, conversion in string.Formatter().parse(text) if name and (spec or conversion)]
+    if dressed:  # {title:>2000000000} would build a 2 GB message: plain {name} only
+        raise TemplateProblem(_("占位符 {%(name)s} 只能写作 {%(name)s}，不能带格式或转换") % {"name": dressed[0]})
     if unknown:
         raise TemplateProblem(_("未知的占位符 {%(name)s}，可用的占位符：%(allowed)s")
                               % {"name": unknown[0], "allowed": placeholder_list(allowed)})

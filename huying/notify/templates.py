@@ -89,6 +89,8 @@ def placeholders(text: str) -> set[str]:
 def derived_fields(context: Mapping[str, Any], language: str) -> dict[str, Any]:
     """The context plus what is shown per language: the deadline's name and its moment in Beijing time."""
     values = dict(context)
+    if language == "en" and values.get("unit_en"):  # the unit's English name, where it has one
+        values["unit"] = values["unit_en"]
     if "kind" in values:
         with translation.override(language):
             values["deadline_name"] = str(DeadlineKind(values["kind"]).label) if values["kind"] in \

@@ -59,13 +59,24 @@ def webhooks_enqueue(*, event: CaseEvent) -> list[Notification]:
     ) for hook in hooks]
 
 
+# The event data another system may see: codes, moments, counts and flags. Free text (a leader's requirement,
+# a note), people and links (a video room) stay inside Huying.
+SHARED_DATA = frozenset({
+    "kind", "deadline_at", "due_at", "step", "occurrence", "ref", "told", "recipients", "tier", "from_unit",
+    "auto", "reason", "unassigned", "rule", "channel", "place_match", "approved", "until", "report_due_at",
+    "all_reported", "departments", "cohandlers", "units", "lead", "into", "from", "by_resident", "round",
+    "solved", "source", "responsiveness", "completion", "satisfaction", "on_spot", "since",
+})
+
+
 def webhook_payload(event: CaseEvent) -> dict[str, Any]:
     unit = event.unit or event.case.current_unit  # the target of a dispatch or escalation, else the holder
     return {
         "event": event.pk, "action": event.action, "case": event.case.number,
         "from_status": event.from_status, "to_status": event.to_status,
         "unit": unit.code if unit is not None else None,
-        "at": event.created_at.astimezone(SHANGHAI).isoformat(), "data": event.data,
+        "at": event.created_at.astimezone(SHANGHAI).isoformat(),
+        "data": {key: value for key, value in (event.data or {}).items() if key in SHARED_DATA},
     }
 
 

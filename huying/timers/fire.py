@@ -88,7 +88,8 @@ def _fire_batch(batch: int) -> FireReport:
                 with transaction.atomic():  # a savepoint: one failing timer must not undo the others
                     _fire_timer(timer, known, now, report)
             except Exception as exc:  # recorded on the row and retried later; the batch goes on
-                logger.exception("timer %s failed", timer.pk)
+                # The type only: an error's message may quote a row (the row keeps it for administrators).
+                logger.error("timer %s failed: %s", timer.pk, type(exc).__name__)
                 report.failed += 1
                 _record_failure(timer, now, exc)
     return report
@@ -137,13 +138,18 @@ def _fire_timer(timer: CaseTimer, known: Known, now: dt.datetime, report: FireRe
     if case is None:  # being changed by someone else right now: its sync may re-arm this timer; look again soon
         report.busy += 1
         return
+    if not _still_armed(timer):  # an escalation earlier in this batch moved the case and replaced its timers
+        report.skipped += 1
+        return
     steps = known.steps(timer)
     dues = list(moments(steps, started_at=timer.started_at, deadline_at=timer.deadline_at,
                         after=timer.fired_through, until=now))
+    # Catching up, one reminder says it: the latest due one; the earlier ones would repeat it.
+    reminders = [d for d in dues if d.step.action == StepAction.REMIND]
     through = timer.fired_through
     for due in dues:
         through = due.at
-        if _is_stale_reminder(due, timer, now):
+        if _is_stale_reminder(due, timer, now) or (due.step.action == StepAction.REMIND and due is not reminders[-1]):
             report.skipped += 1
             continue
         if _act(case, timer, due, known):
@@ -156,14 +162,33 @@ def _fire_timer(timer: CaseTimer, known: Known, now: dt.datetime, report: FireRe
         next_at=next_moment(steps, started_at=timer.started_at, deadline_at=timer.deadline_at, after=through))
 
 
+def _still_armed(timer: CaseTimer) -> bool:
+    """The row is still there and still about the same deadline and unit (read under the case's lock)."""
+    current = CaseTimer.objects.filter(pk=timer.pk).values("deadline_at", "unit_id", "started_at").first()
+    return current == {"deadline_at": timer.deadline_at, "unit_id": timer.unit_id, "started_at": timer.started_at}
+
+
 def _is_stale_reminder(due: Due, timer: CaseTimer, now: dt.datetime) -> bool:
-    """A "time is running out" reminder that comes due only after the deadline itself has passed says nothing
-    the overdue alert will not say better (a worker that was down catches up without noise)."""
-    return due.step.action == StepAction.REMIND and due.at < timer.deadline_at <= now
+    """A "time is running out" reminder (a share of the time, or minutes before the deadline) acted on only
+    after the deadline itself has passed says nothing the overdue alert will not say better: a worker that was
+    down, or an extension granted after its own end, goes straight to the overdue steps."""
+    step = due.step
+    warning = step.elapsed_percent is not None or (step.minutes_from_deadline or 0) < 0
+    return step.action == StepAction.REMIND and warning and timer.deadline_at <= now
 
 
 def _key(timer: CaseTimer, due: Due) -> str:
-    return f"{timer.kind}:{timer.ref}:{timer.deadline_at.isoformat()}:{due.step.pk}:{due.occurrence}"
+    """What makes a step the same step: the deadline (which, for whom, since when, until when), the policy
+    line and the occurrence. A re-dispatch to another unit, or the same unit again later, is a new deadline."""
+    return (f"{timer.kind}:{timer.ref}:{timer.unit_id}:{timer.started_at.isoformat()}:"
+            f"{timer.deadline_at.isoformat()}:{due.step.pk}:{due.occurrence}")
+
+
+def _at_its_level(case: Case) -> bool:
+    """An escalation step belongs to the tier's own level: once the case is above it (escalated by hand, or
+    already by this policy), the tier's step does not move it again."""
+    unit, tier = case.current_unit, case.tier
+    return unit is None or tier is None or unit.kind == tier.handling_level
 
 
 def _act(case: Case, timer: CaseTimer, due: Due, known: Known) -> bool:
@@ -176,16 +201,24 @@ def _act(case: Case, timer: CaseTimer, due: Due, known: Known) -> bool:
     urgent = step.urgent or case.urgency != "normal"
     channels = step.channel_list()
     if step.action == StepAction.ESCALATE:
+        if not _at_its_level(case):
+            return False
         event = case_auto_escalate(case=case, key=key, tier=step.escalate_tier, data=data)
         if event is None:
             return False
         staff_notify(users=known.staff_of(event.unit_id), channels=channels, template=TEMPLATES[step.action],
                      context=case_context(case, unit=event.unit), event=event, urgent=urgent, unit=event.unit)
         return True
+    users = known.staff_of(timer.unit_id)
+    if step.action == StepAction.ALERT_HEAD:
+        # A unit with no head on record: its staff hear it rather than nobody; the event says which it was.
+        heads = known.heads_of(timer.unit_id)
+        data["told"] = "head" if heads else "staff"
+        users = heads or users
+    data["recipients"] = len(users)
     event = case_timer_event(case=case, action=step.action, unit=timer.unit, key=key, data=data)
     if event is None:
         return False
-    users = known.heads_of(timer.unit_id) if step.action == StepAction.ALERT_HEAD else known.staff_of(timer.unit_id)
     _tell(event, timer, step.action, users, channels, context, urgent)
     return True
 

@@ -22,6 +22,8 @@ from huying.upstream.sender import messages_send
 # A timers pass takes no new batch after this many seconds, so the beat is written and a stop request seen
 # even while a large backlog drains; the loop then starts the next pass at once.
 TIMER_PASS_SECONDS = 10.0
+# The same for sending: a slow gateway must not keep a stop request waiting for the whole queue.
+NOTIFY_PASS_SECONDS = 10.0
 HTTP_TIMEOUT = 10.0  # seconds, per request
 TIMERS, NOTIFY, UPSTREAM, FEEDS = "timers", "notify", "upstream", "feeds"
 DUTY_NAMES = (TIMERS, NOTIFY, UPSTREAM, FEEDS)
@@ -68,8 +70,10 @@ def notify_pass(client: httpx.Client, batch: int) -> Outcome:
     senders = senders_available(client)
     if not senders:
         return Outcome(done=0)
-    counts = outbox_send_due(senders=senders).counts
-    return Outcome(done=sum(counts.values()), summary=" ".join(f"{status} {n}" for status, n in counts.items()))
+    report = outbox_send_due(senders=senders, budget_seconds=NOTIFY_PASS_SECONDS)
+    counts = report.counts
+    return Outcome(done=sum(counts.values()), more=report.more,
+                   summary=" ".join(f"{status} {n}" for status, n in counts.items()))
 
 
 def upstream_pass(client: httpx.Client, batch: int) -> Outcome:
