@@ -20,7 +20,6 @@ import argparse
 import importlib
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -28,39 +27,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from pgbench_common import bench_url, ensure_postgres, machine  # noqa: E402 — bench/ is on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "huying_bench_queues"
 SHIFT_DAYS = 15
 OPEN_SHARE_PERCENT = 1
 OPEN_STATUSES = ("dispatched", "accepted", "in_progress", "escalated", "returned", "summoned",
                  "extension_requested", "reopened")
-
-
-def machine() -> dict:
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpus": os.cpu_count(), "memory_gib": round(mem_gb, 1),
-            "python": f"{platform.python_implementation()} {platform.python_version()}"}
-
-
-def bench_url(server_url: str) -> str:
-    import dj_database_url
-
-    cfg = dj_database_url.parse(server_url)
-    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg.get("PASSWORD") else "")
-    return f"postgres://{auth}@{cfg['HOST']}:{cfg['PORT'] or 5432}/{BENCH_DB}"
-
-
-def ensure_postgres(url: str, fresh: bool) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
-                         password=cfg.get("PASSWORD") or None, dbname="postgres", autocommit=True) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 # ---------------------------------------------------------------------------------------------- building
@@ -246,8 +220,8 @@ def main() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huying.settings", "HUYING_DEBUG": "0"}
     server = os.environ.get("DATABASE_URL")
     if server:
-        env["DATABASE_URL"] = bench_url(server)
-        ensure_postgres(env["DATABASE_URL"], args.fresh)
+        env["DATABASE_URL"] = bench_url(server, BENCH_DB)
+        ensure_postgres(env["DATABASE_URL"], BENCH_DB, fresh=args.fresh)
         cases = args.cases or 1_000_000
     else:
         data_dir = ROOT / "var" / "bench" / "queues"

@@ -31,7 +31,6 @@ import datetime as dt
 import importlib
 import json
 import os
-import platform
 import re
 import signal
 import subprocess
@@ -39,39 +38,14 @@ import sys
 import time
 from pathlib import Path
 
+from pgbench_common import bench_url, ensure_postgres, machine  # noqa: E402 — bench/ is on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "huying_bench_timers"
 UNITS = 50
 CHUNK = 100_000  # cases per INSERT … SELECT
 LEAD = 20.0  # seconds between the worker's start and the first due step: idle passes are sampled meanwhile
 TARGET_LAG = 60.0  # seconds: issue 5's target
-
-
-def machine() -> dict:
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpus": os.cpu_count(), "memory_gib": round(mem_gb, 1),
-            "python": f"{platform.python_implementation()} {platform.python_version()}"}
-
-
-def bench_url(server_url: str) -> str:
-    import dj_database_url
-
-    cfg = dj_database_url.parse(server_url)
-    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg.get("PASSWORD") else "")
-    return f"postgres://{auth}@{cfg['HOST']}:{cfg['PORT'] or 5432}/{BENCH_DB}"
-
-
-def ensure_postgres(url: str, fresh: bool) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
-                         password=cfg.get("PASSWORD") or None, dbname="postgres", autocommit=True) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 # ---------------------------------------------------------------------------------------------- building
@@ -432,8 +406,8 @@ def main() -> None:
     if not server.startswith("postgres"):
         raise SystemExit("bench_timers needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/postgres")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huying.settings", "HUYING_DEBUG": "0",
-           "DATABASE_URL": bench_url(server)}
-    ensure_postgres(env["DATABASE_URL"], fresh=not args.keep)
+           "DATABASE_URL": bench_url(server, BENCH_DB)}
+    ensure_postgres(env["DATABASE_URL"], BENCH_DB, fresh=not args.keep)
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     child = subprocess.run([sys.executable, __file__, "--child", *sys.argv[1:]], env=env, cwd=ROOT,
                            stdout=subprocess.PIPE, text=True, check=False)
