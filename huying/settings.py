@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "huying.upstream",
     "huying.proactive",
     "huying.timers",
+    "huying.triage",
     "huying.workbench",
     "huying.worker",
     "huying.demo",

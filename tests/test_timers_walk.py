@@ -247,3 +247,10 @@ def test_an_english_reader_gets_the_units_english_name(cast, heads, new_case, cl
     alert = Notification.objects.filter(case=case, template="timer_alert_head", channel="inapp").first()
     assert "Xingfuli Community" in message_render("timer_alert_head", {**alert.context, "language": "en"})
     assert "幸福里社区" in message_render("timer_alert_head", alert.context)
+
+
+def test_a_phone_number_in_the_title_is_masked_in_staff_messages(cast, heads, new_case, clock):
+    case = new_case(description="楼下垃圾堆满了，请联系我13912345678")
+    fire(clock, at(9, 30, 11, 0))
+    sms = Notification.objects.filter(case=case, template="timer_remind", channel="sms").first()
+    assert "139****5678" in sms.context["title"] and "13912345678" not in str(sms.context)

@@ -26,8 +26,8 @@ from huying.cases.services import case_create_once
 from huying.intake.importing.mapping import ImportMapping
 from huying.intake.importing.report import RefusalReport
 from huying.intake.importing.rows import CaseDraft, Catalogue, Refusal, RowReader, case_max_length
-from huying.intake.importing.sources import Row, TableSource, table_source
 from huying.lib.errors import HuyingError, InvalidInput
+from huying.lib.tables import Row, TableSource, table_source
 
 SOURCE_MAX = case_max_length("upstream_source") - len("import:")
 ID_CHUNK = 500  # upstream ids per query when a dry run counts the rows imported before

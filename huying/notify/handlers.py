@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from huying.cases.models import Case, CaseEvent, Urgency
+from huying.lib.pii import pii_mask
 from huying.notify.models import Notification, NotifyChannel
 from huying.notify.outbox import notification_enqueue
 from huying.notify.phones import mobile_number
@@ -90,8 +91,8 @@ def emergency_alert_enqueue(*, event: CaseEvent) -> list[Notification]:
     case = event.case
     phones = [_duty_phone(event.unit, case), getattr(event.unit, "contact_phone", ""),
               command_centre_for(case.district).contact_phone]
-    context = {"language": DEFAULT_LANGUAGE, "number": case.number, "title": case.title,
-               "address": case.address or "-"}
+    context = {"language": DEFAULT_LANGUAGE, "number": case.number, "title": pii_mask(case.title),
+               "address": pii_mask(case.address) or "-"}
     queued = []
     for phone in dict.fromkeys(p for p in map(mobile_number, phones) if p):  # each number once, in order
         queued.append(notification_enqueue(

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from huying.cases.models import Case, CaseEvent
+from huying.lib.pii import pii_mask
 from huying.notify.models import Notification, NotifyChannel
 from huying.notify.outbox import Outgoing, notifications_enqueue
 from huying.notify.phones import mobile_number
@@ -27,9 +28,10 @@ def unit_heads(unit_id: int | None) -> list[User]:
 
 
 def case_context(case: Case, *, unit: Unit | None = None, **extra: Any) -> dict[str, Any]:
-    """What staff messages about `case` may say: its number, title and the unit concerned (never the caller)."""
+    """What staff messages about `case` may say: its number, title and the unit concerned — never the caller,
+    and the title with any phone, ID-card number or plate masked (texts and e-mails leave Huying)."""
     unit = unit if unit is not None else case.current_unit
-    return {"number": case.number, "title": case.title, "unit": unit.name if unit is not None else "-",
+    return {"number": case.number, "title": pii_mask(case.title), "unit": unit.name if unit is not None else "-",
             "unit_en": unit.name_en if unit is not None else "", **extra}
 
 

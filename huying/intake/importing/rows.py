@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from huying.cases.models import Case, Channel
 from huying.catalog.models import Category, RequestType
 from huying.intake.importing.mapping import FieldSpec, ImportMapping
-from huying.intake.importing.sources import Cell
 from huying.lib.errors import InvalidInput
+from huying.lib.tables import Cell
 
 
 @dataclass(frozen=True)
