@@ -40,18 +40,6 @@ def backoff_after(attempts: int) -> dt.timedelta:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
-def notification_enqueue(*, channel: str, recipient: str, template: str, context: dict[str, Any],
-                         dedupe_key: str, case: Case | None = None, urgent: bool = False) -> Notification:
-    """Queue a message unless one with `dedupe_key` exists already (then that one is returned)."""
-    now = timezone.now()
-    notification, _created = Notification.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={"channel": channel, "recipient": recipient, "template": template, "context": context,
-                  "case": case, "next_attempt_at": now, "created_at": now, "urgent": urgent},
-    )
-    return notification
-
-
 @dataclass(frozen=True)
 class Outgoing:
     """One message to queue with `notifications_enqueue`."""
@@ -80,6 +68,15 @@ def notifications_enqueue(messages: list[Outgoing]) -> list[Notification]:
     keys = [m.dedupe_key for m in messages]
     stored = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=keys)}
     return [stored[key] for key in dict.fromkeys(keys) if key in stored]
+
+
+def notification_enqueue(*, channel: str, recipient: str, template: str, context: dict[str, Any],
+                         dedupe_key: str, case: Case | None = None, urgent: bool = False) -> Notification:
+    """Queue a message unless one with `dedupe_key` exists already (then that one is returned)."""
+    (notification,) = notifications_enqueue([Outgoing(channel=channel, recipient=recipient, template=template,
+                                                      context=context, dedupe_key=dedupe_key, case=case,
+                                                      urgent=urgent)])
+    return notification
 
 
 def notifications_claim(*, channels: list[str], limit: int = BATCH) -> list[Notification]:

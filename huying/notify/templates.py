@@ -7,7 +7,6 @@ and in Beijing time (`deadline_name`, `deadline`).
 
 import datetime as dt
 import string
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from huying.catalog.models import DeadlineKind
+from huying.lib.fresh import Fresh
 from huying.lib.workcal import SHANGHAI
 from huying.notify.models import MessageTemplate
 
@@ -105,28 +105,20 @@ def derived_fields(context: Mapping[str, Any], language: str) -> dict[str, Any]:
 # worker's batch must not cost a query each. An edit in this process clears it at once; other processes
 # (the worker) see it within WORDINGS_TTL.
 WORDINGS_TTL = 30.0
-_wordings: dict[tuple[str, str], tuple[str, str]] = {}
-_wordings_read_at = -WORDINGS_TTL
-
-
-def _edited_wordings() -> dict[tuple[str, str], tuple[str, str]]:
-    global _wordings, _wordings_read_at
-    if time.monotonic() - _wordings_read_at >= WORDINGS_TTL:
-        _wordings = {(code, language): (subject, text) for code, language, subject, text
-                     in MessageTemplate.objects.values_list("code", "language", "subject", "text")}
-        _wordings_read_at = time.monotonic()
-    return _wordings
+_edited_wordings: Fresh[dict[tuple[str, str], tuple[str, str]]] = Fresh(
+    lambda: {(code, language): (subject, text) for code, language, subject, text
+             in MessageTemplate.objects.values_list("code", "language", "subject", "text")},
+    WORDINGS_TTL)
 
 
 @receiver([post_save, post_delete], sender=MessageTemplate, dispatch_uid="notify.wordings_changed")
 def wordings_changed(**kwargs: Any) -> None:
-    global _wordings_read_at
-    _wordings_read_at = -WORDINGS_TTL
+    _edited_wordings.forget()
 
 
 def _wording(template: str, language: str) -> tuple[str, str]:
     """(subject, text) in `language`: the administrator's row if there is one, else the default."""
-    edited = _edited_wordings().get((template, language))
+    edited = _edited_wordings.get().get((template, language))
     defaults = TEXTS.get(template)
     if edited is not None and edited[1].strip():
         return edited[0] or SUBJECTS.get(template, {}).get(language, ""), edited[1]

@@ -7,7 +7,6 @@ personal data): a receiver that needs more asks through the API with its own acc
 import hashlib
 import hmac
 import json
-import time
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from huying.cases.models import CaseEvent
+from huying.lib.fresh import Fresh
 from huying.lib.workcal import SHANGHAI
 from huying.notify.models import Notification, NotifyChannel, Webhook
 from huying.notify.outbox import notification_enqueue
@@ -29,22 +29,17 @@ ERROR_BODY_CHARS = 200
 # The active webhooks, read once and kept for a short while: every case event asks, and the worker writes
 # hundreds a second. A change in this process clears it at once; other processes see it within HOOKS_TTL.
 HOOKS_TTL = 10.0
-_hooks: list[Webhook] = []
-_hooks_read_at = -HOOKS_TTL
+_active_hooks: Fresh[list[Webhook]] = Fresh(lambda: list(Webhook.objects.filter(active=True).order_by("pk")),
+                                           HOOKS_TTL)
 
 
 def active_webhooks() -> list[Webhook]:
-    global _hooks, _hooks_read_at
-    if time.monotonic() - _hooks_read_at >= HOOKS_TTL:
-        _hooks = list(Webhook.objects.filter(active=True).order_by("pk"))
-        _hooks_read_at = time.monotonic()
-    return _hooks
+    return _active_hooks.get()
 
 
 @receiver([post_save, post_delete], sender=Webhook, dispatch_uid="notify.webhooks_changed")
 def webhooks_changed(**kwargs: Any) -> None:
-    global _hooks_read_at
-    _hooks_read_at = -HOOKS_TTL
+    _active_hooks.forget()
 
 
 def webhooks_enqueue(*, event: CaseEvent) -> list[Notification]:

@@ -22,7 +22,7 @@ def case_timer_event(*, case: Case, action: str, unit: Unit | None, key: str, da
     into a version conflict.
     """
     transition_check(case=case, action=action)
-    if CaseEvent.objects.filter(case=case, action=action, data__timer=key).exists():
+    if _taken(case, action, key):
         return None
     return CaseEvent.objects.create(
         case=case, action=action, actor=None, actor_unit=None, from_status=case.status, to_status=case.status,
@@ -38,7 +38,7 @@ def case_auto_escalate(*, case: Case, key: str, tier: Tier | None, data: dict[st
     choice, e.g. A2 for an overdue A1) or the case's own tier. None when this step was taken before.
     """
     transition_check(case=case, action="auto_escalate")
-    if CaseEvent.objects.filter(case=case, action="auto_escalate", data__timer=key).exists():
+    if _taken(case, "auto_escalate", key):
         return None
     above = unit_above(case.current_unit, case)
     if above.pk == case.current_unit_id:  # the command centre has nobody above it within the district
@@ -52,3 +52,9 @@ def case_auto_escalate(*, case: Case, key: str, tier: Tier | None, data: dict[st
     return case_apply(case=case, action="auto_escalate", by=None, unit=above,
                       data={**data, "timer": key, "from_unit": case.current_unit_id,
                             "tier": tier.code if tier else None}, **changes)
+
+
+def _taken(case: Case, action: str, key: str) -> bool:
+    """This step (deadline, policy line, occurrence) has its event already: a re-armed timer or a restarted
+    worker must not take it twice."""
+    return CaseEvent.objects.filter(case=case, action=action, data__timer=key).exists()
