@@ -38,7 +38,7 @@ import sys
 import time
 from pathlib import Path
 
-from pgbench_common import bench_url, ensure_postgres, machine  # noqa: E402 — bench/ is on the path
+from pgbench_common import bench_url, ensure_postgres, insert_columns, machine  # noqa: E402 — bench/ is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "huying_bench_timers"
@@ -122,32 +122,9 @@ def _cases_sql(first: int, last: int, units: list[int]) -> str:
         "completion_due_at": "now() + interval '1 day'", "created_at": "now() - interval '1 day'",
         "updated_at": "now()",
     }
-    columns, expressions = [], []
-    for field in Case._meta.concrete_fields:
-        if field.column == "id":
-            continue
-        if field.column in values:
-            expression = values[field.column]
-        elif field.null:
-            expression = "NULL"
-        elif field.has_default():
-            expression = _literal(field.get_default())
-        elif field.get_internal_type() in ("CharField", "TextField"):
-            expression = "''"
-        else:
-            raise SystemExit(f"bench_timers: no value for the new column cases_case.{field.column}")
-        columns.append(field.column)
-        expressions.append(expression)
+    columns, expressions = insert_columns(Case, values, "bench_timers")
     return (f"INSERT INTO cases_case ({', '.join(columns)}) SELECT {', '.join(expressions)} "
             f"FROM generate_series({first}, {last}) AS g")
-
-
-def _literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _timers_sql(first: int, last: int) -> str:

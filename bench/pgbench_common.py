@@ -31,3 +31,33 @@ def ensure_postgres(url: str, database: str, fresh: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def insert_columns(model, values: dict[str, str], bench: str) -> tuple[list[str], list[str]]:
+    """Columns and SQL expressions for an INSERT … SELECT into `model`'s table: `values` where given, else NULL,
+    the field's default or '' — so a new column with a default does not break a benchmark's build."""
+    columns, expressions = [], []
+    for field in model._meta.concrete_fields:
+        if field.column == "id":
+            continue
+        if field.column in values:
+            expression = values[field.column]
+        elif field.null:
+            expression = "NULL"
+        elif field.has_default():
+            expression = sql_literal(field.get_default())
+        elif field.get_internal_type() in ("CharField", "TextField"):
+            expression = "''"
+        else:
+            raise SystemExit(f"{bench}: no value for the new column {model._meta.db_table}.{field.column}")
+        columns.append(field.column)
+        expressions.append(expression)
+    return columns, expressions
+
+
+def sql_literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"

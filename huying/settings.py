@@ -148,12 +148,41 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every requ
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Personal data never goes to logs: we log case numbers, never phones, names or free text.
+# Personal data never goes to logs: we log case numbers, never phones, names or free text. Should a message
+# quote one anyway, every handler masks phones, ID numbers, plates and e-mail addresses first
+# (huying.lib.logmask). Django's own handlers (DEFAULT_LOGGING) are replaced, not kept beside ours: they would
+# write unmasked, and its mail_admins would e-mail whole tracebacks with the request's form data.
+_MASKED = ["mask_personal_data"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_personal_data": {"()": "huying.lib.logmask.MaskPersonalData"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                          "style": "{"},
+        "audit": {"format": "%(asctime)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": _MASKED},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": _MASKED},
+        # Audit lines (exports of personal data, 审计): to their own file when HUYING_AUDIT_LOG names one.
+        "audit": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": os.environ["HUYING_AUDIT_LOG"],
+             "delay": True, "encoding": "utf-8", "formatter": "audit", "filters": _MASKED}
+            if os.environ.get("HUYING_AUDIT_LOG")
+            else {"class": "logging.StreamHandler", "formatter": "audit", "filters": _MASKED}
+        ),
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "huying.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
+        # jieba (triage's word segmentation) adds its own stderr handler when imported, after this setup: a
+        # filter on its logger masks its records before that handler, and they are not printed twice.
+        "jieba": {"filters": _MASKED, "propagate": False},
+        "jieba._compat": {"filters": _MASKED},
+    },
 }
 
 HUYING = {
@@ -168,6 +197,7 @@ HUYING = {
         # Emergencies have their own budget: earlier ordinary requests never block a call for help.
         "emergency_ip": (5, 600),
         "emergency_phone": (3, 3600),
+        "suggest_ip": (60, 600),
     },
     # Proxies (nginx in front of Huying) whose X-Forwarded-For is believed: without this every resident
     # behind the proxy shares one address and one rate limit.

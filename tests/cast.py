@@ -139,3 +139,13 @@ def build_cast() -> Cast:
 
 # A Wednesday before the National Day week: 2026-10-01..07 are holidays, 2026-10-10 (Sat) is a make-up day.
 FROZEN_NOW = dt.datetime(2026, 9, 30, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def triage_set(**changes) -> None:
+    """Change the triage settings the way the admin does (saved, so every cached copy is dropped)."""
+    from huying.triage.models import TriageSettings
+
+    row = TriageSettings.current()
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.save()

@@ -1,7 +1,7 @@
 import pytest
 import time_machine
 
-from tests.cast import FROZEN_NOW, build_cast
+from tests.cast import FROZEN_NOW, build_cast, triage_set
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +24,25 @@ def no_login_lockout(settings):
 @pytest.fixture(autouse=True)
 def fresh_wordings():
     """The wordings and webhook caches outlive a test's rolled-back transaction: each test reads them afresh."""
+    from huying.cases.duplicates import FAMILIES
     from huying.notify.templates import wordings_changed
     from huying.notify.webhooks import webhooks_changed
+    from huying.triage.assess import CATEGORIES, REQUEST_TYPES
+    from huying.triage.keywords import KEYWORDS
+    from huying.triage.models import settings_changed
+    from huying.triage.store import models_forget
 
-    wordings_changed()
-    webhooks_changed()
+    def forget() -> None:
+        wordings_changed()
+        webhooks_changed()
+        for cache in (CATEGORIES, REQUEST_TYPES, KEYWORDS, FAMILIES):
+            cache.forget()
+        models_forget()
+        settings_changed()
+
+    forget()
     yield
-    wordings_changed()
-    webhooks_changed()
+    forget()
 
 
 @pytest.fixture
@@ -43,7 +54,21 @@ def clock():
 
 @pytest.fixture
 def cast(db, clock):
-    return build_cast()
+    from huying.triage.models import TriageSettings
+
+    made = build_cast()
+    # Tests of other behaviours take in the same request several times over; the duplicate filter would fold
+    # them into one. Its own tests switch it on (the `duplicate_filter` fixture).
+    TriageSettings.objects.update_or_create(pk=1, defaults={"duplicate_filter": False})
+    return made
+
+
+@pytest.fixture
+def duplicate_filter(cast):
+    from huying.triage.models import TriageSettings
+
+    triage_set(duplicate_filter=True)
+    return TriageSettings.current()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests.test_api_helpers import Api, assert_error, create_body
 ACTIONS = ["dispatch", "accept", "start", "return", "escalate", "summon", "report-back", "cohandlers",
            "request-extension", "approve-extension", "notes", "resolve", "close", "reopen", "merge",
            "request-invalidation", "invalidate", "supervise", "lift-supervision", "instruct", "response-group",
-           "group-report", "video"]
+           "group-report", "video", "reclassify", "not-duplicate"]
 
 
 @pytest.fixture

@@ -4,7 +4,17 @@ Every number here is made up for the test; the ID numbers get a correct check di
 
 import pytest
 
-from huying.lib.pii import ID_CHECK, ID_WEIGHTS, id_card_valid, pii_find, pii_mask
+from huying.lib.pii import (
+    ID_CHECK,
+    ID_WEIGHTS,
+    caller_key,
+    email_mask,
+    id_card_valid,
+    names_mask,
+    pii_find,
+    pii_mask,
+    public_text,
+)
 
 
 def with_check_digit(first17: str) -> str:
@@ -45,3 +55,64 @@ def test_several_in_one_text_are_all_found_in_order_without_overlap():
     text = f"张三{ID}，手机13912345678，车鄂A12345"
     assert [f.kind for f in pii_find(text)] == ["id_card", "phone", "plate"]
     assert "13912345678" not in pii_mask(text) and ID not in pii_mask(text)
+
+
+# --- e-mail addresses, caller keys and the public record (公示) ---
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("发到zhang.san@example.com了", "发到z***@example.com了"),
+    ("mail a.b+c@gov.example.cn!", "mail a***@gov.example.cn!"),
+    ("postgres://postgres@127.0.0.1:5432/huying", "postgres://postgres@127.0.0.1:5432/huying"),  # no domain
+    ("@所有人 注意", "@所有人 注意"),
+])
+def test_an_email_address_keeps_its_first_character_and_domain_only(text, masked):
+    assert email_mask(text) == masked
+
+
+def test_a_caller_key_is_the_same_however_the_number_is_written_and_differs_between_numbers_and_secrets():
+    key = caller_key("13912345678", secret="s1")
+    assert len(key) == 12 and set(key) <= set("0123456789abcdef")
+    assert caller_key("+86 139-1234-5678", secret="s1") == caller_key("0086 13912345678", secret="s1") == key
+    assert caller_key("13912345679", secret="s1") != key
+    assert caller_key("13912345678", secret="s2") != key
+    assert caller_key("", secret="s1") == "" and caller_key("无", secret="s1") == ""
+
+
+# Names the public record must not show (surname kept), and texts that must come out unchanged. The lists are
+# the measure of names_mask: every line is a case it gets right; a new rule must keep all of them passing.
+NAMES_MASKED = [
+    ("我叫王小明", "我叫王**"),
+    ("我叫王小明，电话13912345678", "我叫王**，电话139****5678"),
+    ("本人李红13912345678，住幸福里", "本人李*139****5678，住幸福里"),
+    ("我是张伟，3号楼的", "我是张*，3号楼的"),
+    ("联系人：刘德华 ", "联系人：刘** "),
+    ("姓名：陈静", "姓名：陈*"),
+    ("我是欧阳娜娜，反映噪声", "我是欧阳**，反映噪声"),
+    ("王小明先生反映楼道灯坏了", "王**先生反映楼道灯坏了"),
+    ("请联系赵丽华女士", "请联系赵**女士"),
+    ("找了李红阿姨两次", "找了李*阿姨两次"),
+    ("姓王，名小明", "姓王，名**"),
+    ("我是王明住在3楼", "我是王*住在3楼"),
+]
+NAMES_KEPT = [
+    "王先生", "我是王先生", "楼下张阿姨说的", "请李师傅来修", "请物业马上派师傅来", "我是高层住户",
+    "我是业主", "我是高三学生", "我是陈述一下情况", "联系人：方便的话打电话", "我是师傅", "我是本小区居民",
+    "我叫不上名字", "周末施工噪声大", "王府井大街3号", "马路边有坑", "白天黑夜都在响", "刘家湾社区",
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), NAMES_MASKED)
+def test_an_introduced_name_keeps_only_its_surname_in_the_public_text(text, masked):
+    assert public_text(text) == masked
+
+
+@pytest.mark.parametrize("text", NAMES_KEPT)
+def test_forms_of_address_and_words_that_start_with_a_surname_are_left_alone(text):
+    assert names_mask(text) == text and public_text(text) == text
+
+
+def test_the_public_text_masks_every_kind_at_once():
+    text = f"我叫王小明，身份证{ID}，手机13912345678，车鄂A12345，邮箱wxm@example.com"
+    assert public_text(text) == (f"我叫王**，身份证420102********{ID[-4:]}，手机139****5678，车鄂A*****，"
+                                 "邮箱w***@example.com")
+    assert public_text("") == "" and public_text("路灯不亮") == "路灯不亮"

@@ -73,3 +73,9 @@ def test_the_set_as_a_whole_meets_the_bar():
     flagged_urgent = sum(1 for text, _danger in URGENT if urgency_detect(text))
     flagged_calm = sum(1 for text in CALM if urgency_detect(text))
     assert flagged_urgent == len(URGENT) and flagged_calm == 0
+
+
+def test_every_danger_has_a_label_people_read():
+    from huying.triage.urgency import DANGER_LABELS, RULES
+
+    assert {name for name, _words, _signs in RULES} == set(DANGER_LABELS)

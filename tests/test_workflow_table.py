@@ -47,6 +47,10 @@ def _call(action: str, case: Case, cast, other: Case):
         "overdue": lambda: svc.case_timer_event(case=case, action="overdue", unit=cast.east, key="k", data={}),
         "alert_head": lambda: svc.case_timer_event(case=case, action="alert_head", unit=cast.east, key="k", data={}),
         "auto_escalate": lambda: svc.case_auto_escalate(case=case, key="k", tier=None, data={}),
+        # Triage (研判): a person's correction and answer, the duplicate filter's doubt.
+        "reclassify": lambda: svc.case_reclassify(case=case, category=cast.trees, by=by),
+        "not_duplicate": lambda: svc.case_not_duplicate(case=case, by=by, note="不同问题"),
+        "possible_duplicate": lambda: svc.case_flag_duplicate(case=case, candidates=[{"number": other.number}]),
     }
     return calls[action]()
 

@@ -31,9 +31,11 @@ from huying.cases.api_schemas import (
     InstructIn,
     InvalidateIn,
     MergeIn,
+    NotDuplicateIn,
     NoteIn,
     NoteOptionalIn,
     ReasonIn,
+    ReclassifyIn,
     ReportBackIn,
     ResolveIn,
     ResponseGroupIn,
@@ -248,6 +250,18 @@ def case_merge(request: AuthedRequest, number: str, payload: MergeIn):
     if into is None:
         raise InvalidInput(_("目标工单不存在或无权查看"), code="unknown_case", field="into")
     return _act(request, number, services.case_merge, into=into, note=payload.note, version=payload.version)
+
+
+@cases_router.post("/{number}/reclassify", response=CaseDetail, summary="Settle the category (改类)")
+def case_reclassify(request: AuthedRequest, number: str, payload: ReclassifyIn):
+    category = by_code(Category, payload.category, "category", active=True)
+    return _act(request, number, services.case_reclassify, category=category, note=payload.note,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/not-duplicate", response=CaseDetail, summary="Not a duplicate (非重复)")
+def case_not_duplicate(request: AuthedRequest, number: str, payload: NotDuplicateIn):
+    return _act(request, number, services.case_not_duplicate, note=payload.note, version=payload.version)
 
 
 @cases_router.post("/{number}/request-invalidation", response=CaseDetail, summary="Ask to mark invalid (申请无效)")

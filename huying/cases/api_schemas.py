@@ -136,6 +136,15 @@ class MergeIn(VersionIn):
     note: Text = ""
 
 
+class ReclassifyIn(VersionIn):
+    category: Text64 = Field(description="code of the category a person settles on (改类); the same code confirms it")
+    note: Text = ""
+
+
+class NotDuplicateIn(VersionIn):
+    note: Text = ""
+
+
 class InvalidateIn(VersionIn):
     reason: Text
 
@@ -333,6 +342,7 @@ ACTION_PATHS: dict[str, list[tuple[str, str]]] = {
     "resolve": [("resolve", "resolve")], "close": [("close", "close")], "reopen": [("reopen", "reopen")],
     "merge": [("merge", "merge")], "request_invalidation": [("request-invalidation", "request_invalidation")],
     "invalidate": [("invalidate", "invalidate")],
+    "reclassify": [("reclassify", "reclassify")], "not_duplicate": [("not-duplicate", "not_duplicate")],
     "supervise": [("supervise", "supervise")], "lift_supervision": [("lift-supervision", "lift_supervision")],
     "instruct": [("instruct", "instruct")], "convene": [("response-group", "convene")],
     "group_report": [("group-report", "group_report")], "video": [("video", "video")],

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huying.cases.workflow import ACTIVE, Status
 from huying.catalog.models import Category, DeadlineKind, RequestType, Tier
+from huying.geo.models import Building
 from huying.org.models import Unit
 
 
@@ -30,6 +31,16 @@ class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("特急")
 
 
+class CategorySource(models.TextChoices):
+    """Who put the category on the case: only a person's choice (staff) trains the next model."""
+
+    REPORTER = "reporter", _("诉求人选择")
+    STAFF = "staff", _("工作人员确认")
+    UPSTREAM = "upstream", _("上级平台")
+    MODEL = "model", _("模型自动分类")
+    KEYWORDS = "keywords", _("关键词自动分类")
+
+
 class Case(models.Model):
     number = models.CharField(_("工单编号"), max_length=32, unique=True)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
@@ -39,6 +50,7 @@ class Case(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("诉求内容"))
+    category_source = models.CharField(_("分类来源"), max_length=10, choices=CategorySource.choices, blank=True)
     urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
 
     address = models.CharField(_("地址"), max_length=300, blank=True)
@@ -54,6 +66,8 @@ class Case(models.Model):
                                  related_name="+")
     # Path of the deepest known place unit: the territorial scope this case belongs to.
     place_path = models.CharField(max_length=255, blank=True, db_index=True)
+    building = models.ForeignKey(Building, verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
 
     reporter_name = models.CharField(_("诉求人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("联系电话"), max_length=30, blank=True, db_index=True)
@@ -122,6 +136,9 @@ class Case(models.Model):
                          condition=models.Q(status__in=ACTIVE)),
             models.Index(fields=["supervised_at"], name="case_supervised",
                          condition=models.Q(supervised_at__isnull=False)),
+            # The duplicate filter's candidate searches: the same grid, or the same category, lately.
+            models.Index(fields=["grid", "created_at"], name="case_grid_created"),
+            models.Index(fields=["category", "created_at"], name="case_category_created"),
         ]
 
     def __str__(self) -> str:
@@ -247,3 +264,48 @@ class CaseTimer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.kind}:{self.ref}"
+
+
+class TriageOutcome(models.TextChoices):
+    GIVEN = "given", _("来件已选分类")
+    AUTO = "auto", _("自动分类")
+    WAITING = "waiting", _("待人工研判")
+
+
+class DuplicateDecision(models.TextChoices):
+    MERGED = "merged", _("已自动并单")
+    POSSIBLE = "possible", _("疑似重复")
+    DISMISSED = "dismissed", _("已确认非重复")
+
+
+class CaseTriage(models.Model):
+    """What triage suggested when the case came in (研判记录), by which model version, and what became of it.
+
+    The suggestions stay as they were; `corrected` is set when a person settles the category, so the model's
+    accuracy in use can be counted and staff corrections train the next version.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="triage")
+    method = models.CharField(_("研判方式"), max_length=10, blank=True, help_text="model, keywords or empty")
+    model_version = models.CharField(_("模型版本"), max_length=40, blank=True)
+    categories = models.JSONField(_("分类建议"), default=list, help_text="[{id, code, p}], likeliest first")
+    request_types = models.JSONField(_("类型建议"), default=list)
+    confidence = models.FloatField(_("置信度"), default=0.0)
+    outcome = models.CharField(_("分类结果"), max_length=10, choices=TriageOutcome.choices)
+    urgent = models.JSONField(_("紧急研判"), default=list, help_text="[{danger, evidence}]")
+    place = models.JSONField(_("地点研判"), default=dict, blank=True)
+    duplicates = models.JSONField(_("疑似重复"), default=list, help_text="[{number, score, evidence}]")
+    duplicate_decision = models.CharField(_("并单研判"), max_length=10, choices=DuplicateDecision.choices,
+                                          blank=True)
+    corrected = models.BooleanField(_("人工改类"), null=True, blank=True)
+    milliseconds = models.FloatField(_("研判耗时（毫秒）"), default=0.0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("研判记录")
+        verbose_name_plural = _("研判记录")
+        indexes = [models.Index(fields=["duplicate_decision"], name="triage_possible_dup",
+                                condition=models.Q(duplicate_decision="possible"))]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.outcome}"

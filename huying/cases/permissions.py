@@ -117,6 +117,8 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "reopen": (lambda u, c: is_dispatcher(u), _("无权重办")),
     "merge": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权并单")),
     "request_invalidation": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权申请无效")),
+    "reclassify": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权修改分类")),
+    "not_duplicate": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权处理疑似重复")),
     "invalidate": (lambda u, c: is_supervisor(u), _("无效工单须经指挥中心或领导审批")),
     "solve_on_spot": (_finder_on_own_grid, _("只有发现问题的网格员可以当场解决")),
     "supervise": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以挂牌督办")),
@@ -127,7 +129,7 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "video": (works_on, _("只有承办、协办单位或指挥中心可以发起视频研判")),
     # Residents rate through their tracking link (huying.feedback), not as staff: no staff user may.
     "rate": (lambda u, c: False, _("评价由群众通过查询链接提交")),
-    **{action: (lambda u, c: False, _("此操作由系统按时限自动执行")) for action in SYSTEM_ACTIONS},
+    **{action: (lambda u, c: False, _("此操作由系统自动执行")) for action in SYSTEM_ACTIONS},
 }
 
 

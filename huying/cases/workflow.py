@@ -46,6 +46,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "close": ((S.RESOLVED,), S.CLOSED),
     "reopen": ((S.RESOLVED, S.CLOSED), S.REOPENED),
     "merge": (ACTIVE, S.MERGED),
+    # Triage (研判): a person corrects the category; the duplicate filter's doubt and a person's answer to it.
+    "reclassify": (ACTIVE, None),  # 改类
+    "possible_duplicate": (ACTIVE, None),  # 疑似重复
+    "not_duplicate": (ACTIVE, None),  # 确认非重复
     "request_invalidation": (ACTIVE, None),
     "invalidate": (ACTIVE, S.INVALID),
     # Oversight (督办) and coordination beside the handling: the status stays where it is.
@@ -66,8 +70,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
                       S.ESCALATED),
 }
 
-# Actions only the system takes (the timers); no person is offered them.
-SYSTEM_ACTIONS = frozenset({"remind", "overdue", "alert_head", "auto_escalate"})
+# Actions only the system takes (the timers, the duplicate filter); no person is offered them.
+SYSTEM_ACTIONS = frozenset({"remind", "overdue", "alert_head", "auto_escalate", "possible_duplicate"})
 
 
 def allowed_actions(status: str) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from huying.cases.models import Case, CaseAssignment, CaseEvent, CaseNumberCounter, Channel
+from huying.cases.models import Case, CaseAssignment, CaseEvent, CaseNumberCounter, CategorySource, Channel
 from huying.cases.workflow import Status
 from huying.demo import paths
 from huying.demo.drafts import Draft, Drafter
@@ -79,6 +79,8 @@ def _case(world: World, draft: Draft, number: str) -> Case:
         consent_at=draft.created_at if draft.channel in WEB_CHANNELS else None,
         business=draft.channel == Channel.BUSINESS, proactive=draft.channel == Channel.PATROL,
         upstream_source=UPSTREAM_SOURCE if draft.upstream_id else "", upstream_id=draft.upstream_id,
+        # The history's categories are the ones the centre settled: `huying triage train-from-cases` learns them.
+        category_source=CategorySource.STAFF if draft.category else "",
         **world.place_of(draft.grid),
     )
 

@@ -66,6 +66,8 @@ class PublicCase:
     deadlines: list[Deadline]
     steps: list[PublicStep]
     result_photo_ids: list[int] = field(default_factory=list)
+    # A repeat merged into another case (并单) follows that case: its status, result and steps, never its caller.
+    joined: "PublicCase | None" = None
 
 
 def local_name(thing: Unit | Category | None) -> str:
@@ -99,7 +101,16 @@ def case_public(case: Case, *, now: dt.datetime) -> PublicCase:
         case=case, status_label=str(Status(case.status).label), category=local_name(case.category),
         phone=mask_phone(case.reporter_phone) if case.reporter_phone else "", deadlines=case_deadlines(case, now=now),
         steps=steps, result_photo_ids=list(resolutions[-1].photo_ids) if resolutions else [],
+        joined=_joined(case, now=now),
     )
+
+
+def _joined(case: Case, *, now: dt.datetime) -> PublicCase | None:
+    target = case.merged_into if case.merged_into_id else None
+    if target is None:
+        return None
+    public = case_public(target, now=now) if target.merged_into_id is None else None  # one level: no chains
+    return replace(public, phone="", result_photo_ids=[]) if public else None
 
 
 def public_steps(case: Case) -> list[PublicStep]:

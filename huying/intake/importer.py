@@ -178,7 +178,8 @@ class _Run:
         try:
             case, created = case_create_once(
                 scope=self.upstream_source, by=None, auto_route=self.options.route,
-                upstream_source=self.upstream_source, **draft.case_fields(),
+                upstream_source=self.upstream_source, triage=False,  # history: no suggestions, no merging
+                **draft.case_fields(),
             )
         except HuyingError as error:
             # case_create_once ran it in a savepoint, rolled back on its own: the row is refused, the run goes on.

@@ -6,6 +6,8 @@ analysis, logs, the public record) it is shown masked. An ID number counts only 
 digit is right, so a long order or account number is not mistaken for one.
 """
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -79,3 +81,82 @@ def pii_mask(text: str) -> str:
         last = found.end
     parts.append(text[last:])
     return "".join(parts)
+
+
+# E-mail addresses: the domain stays (enough to tell which provider refused a message), the local part goes.
+# The domain must end in letters, so user@127.0.0.1 in a connection string is not taken for one.
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![A-Za-z0-9-])")
+
+
+def email_mask(text: str) -> str:
+    """`text` with each e-mail address's local part masked but its first character (z***@example.com)."""
+    return EMAIL.sub(lambda m: f"{m.group(1)[0]}***@{m.group(2)}", text) if text else text
+
+
+def caller_key(phone: str, *, secret: str) -> str:
+    """A stable pseudonym of a phone number (来电人标识): 12 hex characters of an HMAC keyed by `secret`.
+
+    The same number written differently (+86 139-1234-5678, 13912345678) gives the same key, so repeat callers
+    can be counted without the number; without the secret the key cannot be turned back into it. Empty in,
+    empty out.
+    """
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    digits = digits.removeprefix("00")
+    if len(digits) == 13 and digits.startswith("861"):
+        digits = digits[2:]
+    if not digits:
+        return ""
+    return hmac.new(secret.encode(), f"huying.caller:{digits}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+# Personal names in the public record (公示). Conservative: a name is masked only where the text says it is one
+# (我叫…, 本人…, 联系人：…, or a full name before 先生/女士/阿姨/师傅), and only when it starts with a common
+# surname. The surname stays ("王**"); "王先生" alone says no more than a surname and stays as it is.
+# Surnames that are also everyday words in requests (时间, 安全, 文明, 司机, 车辆, 路灯…) are left out.
+SURNAMES = ("欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|长孙|夏侯|"
+            "[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+            "向汤温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂"
+            "苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤阳穆卓吉缪简项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米"
+            "柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁荣巫寇桑郎甄丛仲虞敖巩佘苑迟邝]")
+# Words that start with a surname and are no name: "我是高层住户", "联系人：方便的话".
+NOT_NAMES = frozenset("高层 高楼 高空 高速 马路 马上 方便 方面 方向 白天 金额 万一 任何 严重 夏天 关于 管理 江边 石头 "
+                      "温度 施工 齐全 宁可 尚未 包括 游客 房子 房东 房屋 宫殿 党员 党组 卫生 米饭 柏油 蓝色 华为 "
+                      "苗木 谷物 盛夏 曲线 景区 费用 冷气 席位 于是 于今 程度 范围 余下 许多 董事 田地 叶子 苏醒 "
+                      "任课 高中 高校 万元".split())
+HONORIFICS = "先生|女士|小姐|阿姨|师傅|大爷|大妈|大姐|大哥|老师|同志|奶奶|爷爷|叔叔"
+# Characters that end a name rather than belong to it: the function words that follow one in a sentence.
+NOT_IN_NAME = "的是在住家电手联和与及跟给说了过到把被让叫请找向对从要想会能也都就不没有这那上下来去派打反映老委"
+# Words after which a name may start (besides punctuation and the start of the text): "联系王小明先生".
+BEFORE_NAME = "是叫找给和与跟向对请让系的了到由"
+_GIVEN = rf"(?!{HONORIFICS})[^\W\d_A-Za-z{NOT_IN_NAME}]"  # a Han character that is not a function word
+_NAME = rf"(?P<surname>{SURNAMES})(?P<given>{_GIVEN}{{1,2}})"
+_NAME_ENDS = rf"[\s\d,.;:!?，。；：！？、（）()]|$|{HONORIFICS}|电话|手机|联系|住|家住|的|是|在"
+# After an introduction: "我叫王小明，", "本人王小明13912345678", "联系人：王小明 ".
+INTRODUCERS = "我叫|我是|本人|名叫|叫做|姓名|联系人|诉求人|报事人|反映人"
+INTRODUCED = re.compile(rf"(?:{INTRODUCERS})[:：]?\s*{_NAME}(?={_NAME_ENDS})")
+# A full name before a form of address: "王小明先生", "李红阿姨" (never "马上派师傅": 上 cannot be in a name).
+ADDRESSED = re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=[{BEFORE_NAME}])){_NAME}(?={HONORIFICS})")
+# "姓王，名小明" / "姓王叫小明".
+SURNAME_THEN_GIVEN = re.compile(rf"姓(?P<surname>{SURNAMES})[，,]?\s*(?:名叫|名字叫|叫|名)(?P<given>{_GIVEN}{{1,2}})")
+
+
+def _given_starred(match: re.Match[str]) -> str:
+    """The match with the given name starred, one star a character; unchanged when it is a word, not a name."""
+    text, start = match.group(0), match.start(0)
+    if (match.group("surname") + match.group("given"))[:2] in NOT_NAMES:
+        return text
+    return text[: match.start("given") - start] + "*" * len(match.group("given")) + text[match.end("given") - start:]
+
+
+def names_mask(text: str) -> str:
+    """`text` with the given names of people it introduces masked, the surname kept (我叫王小明 → 我叫王**)."""
+    for pattern in (INTRODUCED, ADDRESSED, SURNAME_THEN_GIVEN):
+        text = pattern.sub(_given_starred, text) if text else text
+    return text
+
+
+def public_text(text: str) -> str:
+    """`text` fit for the public record (公示): phones, ID numbers, plates, e-mail addresses and introduced
+    names masked."""
+    return names_mask(email_mask(pii_mask(text)))

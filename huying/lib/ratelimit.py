@@ -19,6 +19,8 @@ DEFAULT_LIMITS = {
     "emergency_ip": (5, 600),
     "emergency_phone": (3, 3600),
     "track_ip": (20, 600),
+    # The resident form's category hints, asked while typing (debounced): generous, but a ceiling for scrapers.
+    "suggest_ip": (60, 600),
 }
 
 

@@ -21,17 +21,20 @@ from huying.notify.templates import DEFAULT_LANGUAGE, HANDLING_UNIT
 from huying.notify.webhooks import webhooks_enqueue
 from huying.org.models import Unit, duty_shift_at
 from huying.routing.route import command_centre_for
+from huying.triage.urgency import DANGER_LABELS
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 # A supervision mark or a leader's instruction tells the handling unit at once (the timers repeat it daily).
 SUPERVISION_ACTIONS = frozenset({"supervise", "instruct"})
 SUPERVISION_CHANNELS = (NotifyChannel.INAPP, NotifyChannel.SMS)
+URGENCY_CHANNELS = (NotifyChannel.INAPP, NotifyChannel.SMS)
 
 # case action → the resident's message template.
 RESIDENT_SMS: dict[str, str] = {
     "accept": "case_accepted",  # only the first signature: a reopened case is not "accepted" news again
     "resolve": "case_resolved",  # every resolution: each round can be rated
+    "merge": "case_merged",  # a repeat (并单): its caller follows the case it joined
 }
 
 
@@ -43,6 +46,8 @@ def case_event_saved(sender: type, instance: CaseEvent, created: bool, raw: bool
         emergency_alert_enqueue(event=instance)
     if instance.action in SUPERVISION_ACTIONS:
         supervision_notice_enqueue(event=instance)
+    if instance.action == "create" and _urgency_unseen(instance):
+        urgency_hint_enqueue(event=instance)
     template = RESIDENT_SMS.get(instance.action)
     if template is None or (instance.action == "accept" and _accepted_before(instance)):
         return
@@ -106,6 +111,23 @@ def _duty_phone(unit: Unit | None, case: Case) -> str:
     place = case.grid or case.community or case.street
     shift = duty_shift_at(place, case.created_at) if place is not None else None
     return shift.contact_phone if shift is not None and shift.unit_id == getattr(unit, "pk", None) else ""
+
+
+def _urgency_unseen(event: CaseEvent) -> bool:
+    """Triage saw a danger in a request that came in by itself (web, app, feeds…), not as an emergency: nobody
+    has read it yet. An operator taking a call saw the console's banner and chose."""
+    dangers = event.data.get("triage", {}).get("urgent")
+    return bool(dangers) and event.actor_id is None and event.case.urgency != Urgency.EMERGENCY
+
+
+def urgency_hint_enqueue(*, event: CaseEvent) -> list[Notification]:
+    """Tell the command centre at once (in-app and SMS, urgent) that a new request reads like an emergency (疑似紧急),
+    with the dangers seen, so a person proposes or refuses the emergency path."""
+    case = event.case
+    centre = command_centre_for(case.district)
+    dangers = "、".join(str(DANGER_LABELS.get(name, name)) for name in event.data["triage"]["urgent"])
+    return staff_notify(users=unit_staff(centre.pk), channels=URGENCY_CHANNELS, template="urgency_hint",
+                        context=case_context(case, note=dangers), event=event, urgent=True, unit=centre)
 
 
 def supervision_notice_enqueue(*, event: CaseEvent) -> list[Notification]:

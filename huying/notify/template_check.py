@@ -19,6 +19,7 @@ CONTEXT_FIELDS: dict[str, frozenset[str]] = {
        for code in ("timer_remind", "timer_overdue", "timer_alert_head", "supervision_remind")},
     "timer_escalated": CASE_FIELDS,
     "supervision_notice": CASE_FIELDS | {"note"},
+    "urgency_hint": CASE_FIELDS | {"note"},
 }
 
 

@@ -32,6 +32,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-hans": "您反映的问题（工单号{number}）已办结，办理结果：{track_url} 请对办理情况作出评价：{rate_url}",
         "en": "Your request {number} has been resolved. See the result at {track_url} and rate it at {rate_url}",
     },
+    "case_merged": {
+        "zh-hans": "您反映的问题（工单号{number}）与正在办理的同一事项已合并办理，由{unit}负责。办理进度：{track_url}",
+        "en": "Your request {number} concerns a matter already being handled and has been joined to it; {unit} is "
+              "on it. Follow its progress at {track_url}",
+    },
+    "urgency_hint": {
+        "zh-hans": "【疑似紧急】工单{number}（{title}）提到：{note}。请立即研判是否转紧急通道。",
+        "en": "[Possibly urgent] Case {number} ({title}) mentions: {note}. Decide now whether it takes the emergency "
+              "path.",
+    },
     "emergency_alert": {
         "zh-hans": "【紧急】工单{number}：{title}。地点：{address}。请立即处置并在系统中签收。",
         "en": "[EMERGENCY] Case {number}: {title}. Place: {address}. Act now and accept it in Huying.",

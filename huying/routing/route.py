@@ -58,9 +58,16 @@ def command_centre_for(district: Unit | None) -> Unit:
     return centre
 
 
+UNRESOLVED = object()  # `place` not given: resolve it here
+
+
 def route_case(*, category: Category | None, request_type: RequestType, lat: float | None = None,
-               lon: float | None = None, address: str = "", emergency: bool = False) -> Route:
-    place = place_resolve(lat=lat, lon=lon, address=address)
+               lon: float | None = None, address: str = "", emergency: bool = False,
+               place: "PlaceMatch | None | object" = UNRESOLVED) -> Route:
+    """`place`, when triage already found it (or found nothing: None), is not looked up again."""
+    if place is UNRESOLVED:
+        place = place_resolve(lat=lat, lon=lon, address=address)
+    assert place is None or isinstance(place, PlaceMatch)
     grid = place.grid if place else None
     district = grid.ancestor_of_kind(UnitKind.DISTRICT) if grid else None
     rule = rule_for(category=category, request_type=request_type, place_unit=grid)

@@ -9,6 +9,9 @@ A rule is a danger word and, where the word alone is too common, a sign word nea
 import re
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 NEAR = 12  # characters between a danger word and its sign word that still read as one statement
 
 # (danger, danger words, sign words that must stand near them — empty: the word alone is enough)
@@ -24,6 +27,18 @@ RULES: tuple[tuple[str, str, str], ...] = (
      r""),
     ("elderly_alone", r"独居|空巢|孤寡|一个人住|独自在家", r"老人|老太|老大爷|老奶奶|老爷爷|老伯|阿姨|大爷"),
 )
+# What each rule is called where people read it (the console, the case page, staff alerts).
+DANGER_LABELS: dict[str, Promise] = {
+    "gas": _("燃气泄漏"),
+    "fire": _("火情"),
+    "collapse": _("坍塌或坠落危险"),
+    "flood": _("严重积水"),
+    "burst_main": _("水管爆裂"),
+    "live_wire": _("电线险情"),
+    "electrocution": _("漏电触电"),
+    "person": _("人身危险"),
+    "elderly_alone": _("独居老人身体异常"),
+}
 # An elderly person alone counts as urgent only when something is wrong with them.
 UNWELL = re.compile(r"生病|病了|不舒服|摔倒|摔了|晕倒|昏迷|联系不上|没人应|不开门|天没出门|没有动静|卧床|发烧"
                     r"|呼吸困难")

@@ -32,12 +32,15 @@ from huying.cases.services.oversight import (
     case_supervise,
 )
 from huying.cases.services.timing import case_auto_escalate, case_timer_event
+from huying.cases.services.triaging import case_flag_duplicate, case_not_duplicate, case_reclassify
 
 __all__ = [
     "case_accept", "case_add_cohandlers", "case_auto_escalate", "case_timer_event",
     "case_add_note", "case_approve_extension", "case_close",
-    "case_convene_group", "case_create", "case_create_once", "case_dispatch", "case_escalate", "case_group_report",
-    "case_instruct", "case_invalidate", "case_lift_supervision", "case_merge", "case_open_video",
+    "case_convene_group", "case_create", "case_create_once", "case_flag_duplicate", "case_dispatch",
+    "case_escalate", "case_group_report",
+    "case_instruct", "case_invalidate", "case_lift_supervision", "case_merge", "case_not_duplicate",
+    "case_open_video", "case_reclassify",
     "case_record_rating", "case_reopen",
     "case_reopen_by_resident", "case_report_back", "case_request_extension", "case_request_invalidation",
     "case_resolve", "case_return", "case_solve_on_spot", "case_start", "case_summon", "case_supervise",

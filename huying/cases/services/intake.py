@@ -14,10 +14,13 @@ from huying.cases.models import Case, CaseEvent, Channel, EventAttachment, Idemp
 from huying.cases.numbers import case_number_next
 from huying.cases.permissions import require_may
 from huying.cases.services._core import case_apply, require_text, transition_check
+from huying.cases.services.triaging import Settled, category_settle, duplicates_settle, triage_record
 from huying.catalog.models import Category, RequestType, Tier
 from huying.lib.errors import InvalidInput
 from huying.org.models import Unit, UnitKind, User
-from huying.routing.route import route_case
+from huying.routing.route import UNRESOLVED, route_case
+from huying.triage.assess import Assessment, triage_assess
+from huying.triage.models import TriageSettings
 
 TITLE_MAX = Case._meta.get_field("title").max_length
 DUE_FIELDS = ("response_due_at", "completion_due_at")
@@ -75,19 +78,31 @@ def case_create(
     upstream_id: str = "",
     due_overrides: Mapping[str, dt.datetime] | None = None,
     attachments: Iterable = (),
+    triage: bool = True,
 ) -> Case:
-    """Take in a request (受理) and, unless told not to, route and dispatch it at once.
+    """Take in a request (受理), understand it (研判) and, unless told not to, route and dispatch it at once.
 
+    Triage suggests the category (used when none was given and the suggestion is trusted enough), finds the
+    place in the words, and runs the duplicate filter, which may merge the case into an open one (并单) instead
+    of dispatching it. `triage=False` (imports of history) skips all of it.
     `due_overrides` (response_due_at / completion_due_at) carry deadlines an upper platform already set;
     `attachments` (photos) go on the creation event.
     """
     description = require_text(description, "description")
     _check_create_input(channel=channel, urgency=urgency, lat=lat, lon=lon)
     now = timezone.now()
+    emergency = _is_emergency(channel, urgency, category)
+    settings = TriageSettings.current()
+    assessment = triage_assess(title=title, description=description, address=address, lat=lat, lon=lon) \
+        if triage else None
+    settled = category_settle(given=category, by=by, upstream_source=upstream_source, assessment=assessment,
+                              settings=settings)
+    category = settled.category
     route = route_case(category=category, request_type=request_type, lat=lat, lon=lon, address=address,
-                       emergency=_is_emergency(channel, urgency, category))
+                       emergency=emergency, place=assessment.place if assessment else UNRESOLVED)
     case = Case.objects.create(
         number=case_number_next(now), channel=channel, request_type=request_type, category=category,
+        category_source=settled.source, building=route.place.building if route.place else None,
         title=(title or description)[:TITLE_MAX].strip(), description=description, address=address, lat=lat,
         lon=lon, reporter_name="" if anonymous else reporter_name, reporter_phone=reporter_phone,
         anonymous=anonymous, urgency=urgency, created_at=now, updated_at=now, created_by=by,
@@ -98,15 +113,29 @@ def case_create(
     )
     event = CaseEvent.objects.create(
         case=case, action="create", actor=by, actor_unit=getattr(by, "unit", None), to_status=case.status,
-        data={"channel": channel, "place_match": route.place.how if route.place else None}, created_at=now,
+        data={"channel": channel, "place_match": route.place.how if route.place else None,
+              **_triage_data(assessment, settled)}, created_at=now,
     )
     for upload in attachments:
         EventAttachment.objects.create(event=event, file=upload, name=getattr(upload, "name", ""))
+    if assessment is not None:
+        record = triage_record(case=case, assessment=assessment, settled=settled)
+        if duplicates_settle(case=case, record=record, settings=settings, emergency=emergency) is not None:
+            return case  # merged into the open case about the same matter: nothing to dispatch
     if auto_route:
         _dispatch(case=case, to=route.unit, tier=route.tier, by=by, note="",
                   data={"auto": True, "reason": route.reason, "unassigned": route.unassigned,
                         "rule": route.rule.pk if route.rule else None}, due_overrides=due_overrides)
     return case
+
+
+def _triage_data(assessment: Assessment | None, settled: Settled) -> dict:
+    """What the audit trail says about triage at creation: which model suggested what, and what was done."""
+    if assessment is None:
+        return {}
+    return {"triage": {"outcome": settled.outcome, "method": assessment.method, "model": assessment.model_version,
+                       "suggested": [s.code for s in assessment.categories], "confidence": assessment.confidence,
+                       "urgent": [u.danger for u in assessment.urgent]}}
 
 
 def case_create_once(*, scope: str, key: str = "", request_hash: str = "", **fields: Any) -> tuple[Case, bool]:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from huying.cases.models import Channel
+from huying.cases.models import Channel, Urgency
 from huying.catalog.models import Category, RequestType
 from huying.intake.web.validators import phone_validate
 from huying.lib.widgets import LongSelect
@@ -76,6 +76,11 @@ class HotlineForm(forms.Form):
                           widget=forms.Textarea(attrs={"rows": 4, "accesskey": "n"}))
     answer = TextBox(label=_("答复内容（直接办结时必填）"), max_length=MAX_TEXT, required=False,
                      widget=forms.Textarea(attrs={"rows": 3, "accesskey": "r"}))
+    # After the answer, not beside the text: the tab order an operator's hands know stays as it was. 特急 with no
+    # category chosen is the emergency path (紧急通道): dispatched at once to the unit on duty.
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL, required=False,
+                                widget=forms.RadioSelect(attrs={"accesskey": "u"}),
+                                help_text=_("特急且不选分类：立即派至值班单位"))
 
     def __init__(self, *args, action: str = DISPATCH, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +90,9 @@ class HotlineForm(forms.Form):
 
     def clean_reporter_phone(self) -> str:
         return phone_validate(self.cleaned_data["reporter_phone"])
+
+    def clean_urgency(self) -> str:
+        return self.cleaned_data.get("urgency") or Urgency.NORMAL  # a page served before the field existed
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -104,6 +112,14 @@ class HotlineForm(forms.Form):
             field.widget.attrs.pop("autofocus", None)
             if name == first:
                 field.widget.attrs["autofocus"] = True
+
+
+class TriageDraftForm(forms.Form):
+    """What the console sends for triage while the operator types (研判): the text, the place, the category."""
+
+    description = TextBox(max_length=MAX_TEXT, error_messages={"required": _("请填写诉求内容")})
+    address = forms.CharField(max_length=300, required=False)
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True), required=False)
 
 
 class VisitHeaderForm(forms.Form):

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("hotline/", views.hotline, name="hotline"),
     path("hotline/caller/", views.caller, name="caller"),
+    path("hotline/triage/", views.triage, name="triage"),
     path("visit/", views.visit, name="visit"),
 ]

@@ -2,20 +2,35 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huying.cases.models import Case
-from huying.intake.console.access import HOTLINE_ROLES, VISIT_ROLES, entries_for, role_required, staff_of
-from huying.intake.console.forms import HotlineForm, VisitHeaderForm, VisitRowFormSet, default_request_type
+from huying.intake.console.access import (
+    HOTLINE_ROLES,
+    VISIT_ROLES,
+    entries_for,
+    json_error,
+    role_required,
+    role_required_json,
+    staff_of,
+)
+from huying.intake.console.forms import (
+    HotlineForm,
+    TriageDraftForm,
+    VisitHeaderForm,
+    VisitRowFormSet,
+    default_request_type,
+)
 from huying.intake.console.hotline import caller_history, hotline_answer, hotline_dispatch
+from huying.intake.console.triage import Draft, desk_triage
 from huying.intake.console.visit import Demand, RowFailed, Sitting, sitting_record
 from huying.lib.errors import HuyingError
 
-CALL_FIELDS = ("reporter_phone", "reporter_name", "category", "request_type", "address", "description")
+CALL_FIELDS = ("reporter_phone", "reporter_name", "category", "request_type", "address", "description", "urgency")
 
 
 @require_GET
@@ -72,6 +87,21 @@ def caller(request: HttpRequest) -> HttpResponseBase:
     """The caller's earlier cases as an HTML fragment, fetched while the operator types."""
     history = caller_history(staff_of(request), request.POST.get("phone", ""))
     return render(request, "intake/console/_caller.html", {"history": history})
+
+
+@never_cache
+@require_POST  # the caller's words travel in the body, never in a URL
+@role_required_json(HOTLINE_ROLES)
+def triage(request: HttpRequest) -> HttpResponseBase:
+    """Triage of the call being typed (研判), as JSON: categories, urgency, place, possible duplicates."""
+    form = TriageDraftForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        return json_error(str(errors[0]), field=None if field == "__all__" else field)
+    data = form.cleaned_data
+    draft = Draft(description=data["description"], address=data["address"],
+                  category_id=data["category"].pk if data["category"] else None)
+    return JsonResponse(desk_triage(user=staff_of(request), draft=draft))
 
 
 @never_cache

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.resident_new, name="new"),
     path("business/", views.business_new, name="business"),
     path("emergency/", views.emergency_new, name="emergency"),
+    path("suggest/", views.suggest, name="suggest"),
     path("done/", views.done, name="done"),
     path("privacy/", views.privacy, name="privacy"),
     path("qr/sheet/", views.qr_sheet, name="qr_sheet"),

@@ -2,15 +2,16 @@
 and the staff's printable QR sheets."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huying.cases.models import Channel
 from huying.geo.models import Building
-from huying.intake.web.forms import BusinessForm, EmergencyForm, PublicForm, ResidentForm
+from huying.intake.web.forms import DESCRIPTION_MAX, BusinessForm, EmergencyForm, PublicForm, ResidentForm
 from huying.intake.web.qr import (
     BadPlaceToken,
     communities_for_staff,
@@ -20,6 +21,7 @@ from huying.intake.web.qr import (
 )
 from huying.intake.web.qr_pdf import SheetItem, sheet_pdf
 from huying.intake.web.submit import DONE_SESSION_KEY, PublicChannel, form_page, public_submit, refusal
+from huying.intake.web.suggest import resident_suggestions, suggest_allowed
 from huying.org.models import Unit, User
 
 
@@ -62,6 +64,24 @@ def business_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def emergency_new(request: HttpRequest) -> HttpResponse:
     return _page(request, EMERGENCY)
+
+
+@never_cache
+@require_POST  # what the resident typed stays out of URLs and access logs
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Category suggestions and the urgency hint for the text being typed, as JSON (categories only)."""
+    if not suggest_allowed(request):
+        return _json_error(_("请求太频繁，请稍后再试"), status=429)
+    description = request.POST.get("description", "").strip()
+    if not description:
+        return _json_error(_("请填写诉求内容"), field="description")
+    if len(description) > DESCRIPTION_MAX:
+        return _json_error(_("诉求内容过长"), field="description")
+    return JsonResponse(resident_suggestions(description))
+
+
+def _json_error(message: str, *, field: str | None = None, status: int = 422) -> JsonResponse:
+    return JsonResponse({"error": message, "field": field}, status=status)
 
 
 @require_GET

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases import services
-from huying.cases.models import Case
+from huying.cases.models import Case, CaseTriage, DuplicateDecision
 from huying.cases.permissions import actions_for, may
 from huying.cases.selectors import access_case
 from huying.lib.errors import VersionConflict
@@ -32,9 +32,16 @@ class PageAction:
     done: Promise  # said after it worked
     permission: str = ""  # who may (ACTION_RULES), when it is not `rule` itself
     style: str = ""  # "primary" for the next step of the usual path, "secondary" for the rest
+    when: Callable[[Case], bool] | None = None  # a further condition on the case, beyond its status
+    panel: str = ""  # shown in that panel of the page instead of the list of actions ("triage": 研判)
 
     def form_for(self, case: Case, user: User, data: Any = None, files: Any = None) -> f.ActionForm:
         return self.form(data, files, case=case, user=user, prefix=self.name)
+
+
+def duplicate_in_question(case: Case) -> bool:
+    """The duplicate filter flagged the case (疑似重复) and nobody has answered yet."""
+    return CaseTriage.objects.filter(case=case, duplicate_decision=DuplicateDecision.POSSIBLE).exists()
 
 
 # Built at import time, so every label is lazy: it is translated when a page shows it.
@@ -71,6 +78,9 @@ PAGE_ACTIONS: list[PageAction] = [
     PageAction("reopen", "reopen", pgettext_lazy("case action", "重办"), f.ReasonForm, services.case_reopen,
                _("已重办")),
     PageAction("merge", "merge", _("并单"), f.MergeForm, services.case_merge, _("已并单")),
+    PageAction("reclassify", "reclassify", _("改类"), f.ReclassifyForm, services.case_reclassify, _("已改类")),
+    PageAction("not-duplicate", "not_duplicate", _("非重复"), f.OptionalNoteForm, services.case_not_duplicate,
+               _("已确认非重复"), when=duplicate_in_question, panel="triage"),
     PageAction("request-invalidation", "request_invalidation", _("申请无效"), f.ReasonForm,
                services.case_request_invalidation, _("已申请作无效处理")),
     PageAction("invalidate", "invalidate", _("作无效处理"), f.ReasonForm, services.case_invalidate, _("已作无效处理")),
@@ -81,7 +91,8 @@ BY_NAME = {action.name: action for action in PAGE_ACTIONS}
 def offered(user: User, case: Case) -> list[PageAction]:
     """The buttons for this user on this case now, in page order."""
     now = set(actions_for(user, case))
-    return [a for a in PAGE_ACTIONS if a.rule in now and (not a.permission or may(user, case, a.permission))]
+    return [a for a in PAGE_ACTIONS if a.rule in now and (not a.permission or may(user, case, a.permission))
+            and (a.when is None or a.when(case))]
 
 
 def perform(action: PageAction, *, user: User, number: str, form: f.ActionForm) -> Any:

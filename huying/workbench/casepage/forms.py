@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from huying.cases.models import Case
 from huying.cases.selectors import cases_visible_to
+from huying.catalog.models import Category
 from huying.lib.photo_fields import PhotosField
+from huying.lib.widgets import LongSelect
 from huying.org.models import Unit, UnitKind, User
 
 MAX_TEXT = 4000
@@ -204,6 +206,23 @@ class MergeForm(ActionForm):
         if into is None:
             raise ValidationError(_("目标工单不存在或无权查看"), code="unknown_case")
         return into
+
+
+class CategoryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.code} {obj.local_name}"
+
+
+class ReclassifyForm(ActionForm):
+    """改类: the category a person settles on (the same one confirms it), and why."""
+
+    category = CategoryChoice(queryset=Category.objects.filter(active=True).order_by("code"), widget=LongSelect,
+                              label=gettext_lazy("诉求分类"))
+    note = TextBox(label=gettext_lazy("说明（选填）"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].initial = self.case.category_id
 
 
 class SuperviseForm(ActionForm):

@@ -10,9 +10,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from huying.cases.models import Case, CaseEvent, EventAttachment
+from huying.cases.models import Case, CaseEvent, EventAttachment, TriageOutcome
 from huying.cases.workflow import Status
-from huying.catalog.models import DeadlineKind
+from huying.catalog.models import Category, DeadlineKind
+from huying.intake.web.triage_words import danger_label, evidence_words, method_label, percent
 from huying.org.models import Unit
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
@@ -31,6 +32,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "group_report": gettext_lazy("专项组反馈"), "video": gettext_lazy("视频研判"), "rate": gettext_lazy("群众评价"),
     "remind": gettext_lazy("系统催办"), "overdue": pgettext_lazy("case action", "超时"),
     "alert_head": gettext_lazy("超时告警负责人"), "auto_escalate": gettext_lazy("超时自动上报"),
+    "reclassify": gettext_lazy("改类"), "possible_duplicate": gettext_lazy("疑似重复"),
+    "not_duplicate": gettext_lazy("确认非重复"),
 }
 TIMER_ACTIONS = ("remind", "overdue", "alert_head", "auto_escalate")
 
@@ -67,7 +70,19 @@ def case_steps(case: Case) -> list[Step]:
         Prefetch("attachments", queryset=EventAttachment.objects.order_by("id"))))
     unit_ids = {pk for e in events for pk in _unit_ids(e.data)}
     units = Unit.objects.in_bulk(unit_ids) if unit_ids else {}
-    return [_step(e, units) for e in events]
+    codes = {code for e in events for code in _category_codes(e)}
+    categories = {c.code: c.local_name for c in Category.objects.filter(code__in=codes)} if codes else {}
+    return [_step(e, units, categories) for e in events]
+
+
+def _category_codes(event: CaseEvent) -> list[str]:
+    """The categories an event names by code: a correction's from and to, triage's suggestions at intake."""
+    data = event.data or {}
+    if event.action == "reclassify":
+        return [code for code in (data.get("from"), data.get("to")) if isinstance(code, str)]
+    if event.action == "create" and isinstance(data.get("triage"), dict):
+        return [code for code in data["triage"].get("suggested", []) if isinstance(code, str)]
+    return []
 
 
 def _unit_ids(data: dict) -> list[int]:
@@ -87,7 +102,7 @@ def _when(value: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(moment) else ""
 
 
-def _step(event: CaseEvent, units: dict[int, Unit]) -> Step:
+def _step(event: CaseEvent, units: dict[int, Unit], categories: dict[str, str]) -> Step:
     data, action = event.data or {}, event.action
     step = Step(event=event, label=str(ACTION_LABELS.get(action, action)),
                 photos=[_attached(a) for a in event.attachments.all()])
@@ -117,6 +132,7 @@ def _step(event: CaseEvent, units: dict[int, Unit]) -> Step:
         details.append((_("并入工单"), data["into"]))
     if action == "merge_in" and data.get("from"):
         details.append((_("来自工单"), data["from"]))
+    _triage_details(details, action, data, categories)
     if action == "reopen" and data.get("by_resident"):
         details.append((_("方式"), _("群众申请重办")))
     if action == "lift_supervision" and data.get("requirement"):
@@ -130,6 +146,44 @@ def _step(event: CaseEvent, units: dict[int, Unit]) -> Step:
     if action == "video":
         step.link = str(data.get("url", ""))
     return step
+
+
+def _triage_details(details: list[tuple[str, str]], action: str, data: dict, categories: dict[str, str]) -> None:
+    """What triage (研判) suggested at intake, a person's correction, and the duplicate filter's verdicts."""
+    if action == "create" and isinstance(data.get("triage"), dict):
+        _intake_triage(details, data["triage"], categories)
+    elif action == "reclassify":
+        before, after = _category_name(data.get("from"), categories), _category_name(data.get("to"), categories)
+        details.append((_("分类"), _("确认为 %(to)s") % {"to": after} if data.get("from") == data.get("to")
+                        else f"{before or _('（未分类）')} → {after}"))
+        if data.get("suggested"):
+            details.append((_("模型首选"), _category_name(data["suggested"], categories)))
+    elif action == "possible_duplicate" and data.get("candidates"):
+        details.append((_("疑似重复工单"), "、".join(
+            f"{c.get('number')}（{percent(c.get('score', 0.0))}%）" for c in data["candidates"])))
+    elif action in ("merge", "merge_in") and data.get("auto"):
+        details.append((_("方式"), _("系统自动并单")))
+        if "score" in data:
+            details.append((_("重复度"), f"{percent(data['score'])}%"))
+        if data.get("evidence"):
+            details.append((_("依据"), "，".join(evidence_words(data["evidence"]))))
+
+
+def _intake_triage(details: list[tuple[str, str]], triage: dict, categories: dict[str, str]) -> None:
+    outcome = triage.get("outcome", "")
+    details.append((_("研判结果"), str(TriageOutcome(outcome).label) if outcome in TriageOutcome.values else outcome))
+    details.append((_("建议来源"), method_label(triage.get("method", ""), triage.get("model", ""))))
+    if triage.get("suggested"):
+        details.append((_("建议分类"), "、".join(_category_name(code, categories) for code in triage["suggested"])))
+        details.append((_("置信度"), f"{percent(triage.get('confidence', 0.0))}%"))
+    if triage.get("urgent"):
+        details.append((_("紧急研判"), "、".join(danger_label(name) for name in triage["urgent"])))
+
+
+def _category_name(code: Any, categories: dict[str, str]) -> str:
+    if not code:
+        return ""
+    return f"{code} {categories[code]}" if code in categories else str(code)
 
 
 def _timer_details(details: list[tuple[str, str]], data: dict, unit: Unit | None, action: str) -> None:

@@ -20,6 +20,7 @@ from huying.workbench.access import staff, staff_required
 from huying.workbench.casepage.actions import BY_NAME, PageAction, offered, perform
 from huying.workbench.casepage.forms import ActionForm
 from huying.workbench.casepage.story import case_story, countdown_words
+from huying.workbench.casepage.triage import triage_panel
 
 NUMBER_MAX = Case._meta.get_field("number").max_length or 32
 # Shown in the page; anything else (SVG can carry script, HTML, PDF) is only offered as a download.
@@ -81,10 +82,13 @@ def _refused(request: HttpRequest, user: User, spec: PageAction, form: ActionFor
 
 def _page(request: HttpRequest, user: User, case: Case, *, failed: tuple[PageAction, ActionForm] | None = None,
           error: str = "", status: int = 200) -> HttpResponse:
-    actions = [(spec, failed[1] if failed and failed[0] is spec else spec.form_for(case, user))
-               for spec in offered(user, case)]
+    shown = [(spec, failed[1] if failed and failed[0] is spec else spec.form_for(case, user))
+             for spec in offered(user, case)]
+    forms = {spec.name: form for spec, form in shown}
     context = {
-        "case": case, "story": case_story(user, case), "actions": actions, "error": error,
+        "case": case, "story": case_story(user, case), "actions": [(s, f) for s, f in shown if not s.panel],
+        "triage": triage_panel(user, case), "can_merge": "merge" in forms, "can_reclassify": "reclassify" in forms,
+        "not_duplicate_form": forms.get("not-duplicate"), "error": error,
         "failed": failed[0].name if failed else "", "failed_form": failed[1] if failed else None,
         "video_server": video_server(), "countdown_words": countdown_words(), "now": timezone.now(),
     }
