@@ -126,3 +126,53 @@ def test_similar_category_means_the_same_family(cast, repeat, duplicate_filter):
     other = repeat(category=cast.noise)  # 噪声, under 环境保护
     assert sibling.triage.duplicates[0]["evidence"]["same_category"] is True
     assert other.triage.duplicates[0]["evidence"]["same_category"] is False
+
+
+def test_anything_urgent_is_only_flagged_never_merged(cast, repeat, duplicate_filter):
+    gas = "幸福里3号楼一单元楼道里燃气味很浓，像是漏气了，邻居们都闻到了，请赶紧派人来看看，我们都不敢开火做饭了"
+    first = repeat(description=gas, urgency="emergency")  # 特急 with a category: not the duty route, still urgent
+    second = repeat(description=gas, urgency="emergency")
+    third = repeat(description=gas)  # triage sees the danger itself
+    for later in (second, third):
+        later.refresh_from_db()
+        assert later.status != Status.MERGED
+        assert first.number in [d["number"] for d in later.triage.duplicates]
+
+
+def test_a_case_settled_at_once_is_flagged_not_merged(cast, repeat, duplicate_filter):
+    first = repeat()
+    answered = repeat(auto_route=False)  # the operator answers on the phone, or the grid worker solves it
+    assert answered.status == Status.RECEIVED and answered.merged_into is None
+    assert answered.triage.duplicate_decision == DuplicateDecision.POSSIBLE
+    assert answered.triage.duplicates[0]["number"] == first.number
+
+
+def test_the_merge_text_names_the_unit_handling_the_matter(cast, repeat, duplicate_filter):
+    from huying.notify.models import Notification
+
+    repeat()
+    second = repeat(reporter_phone="13900139000")
+    text = Notification.objects.get(case=second, template="case_merged")
+    assert text.context["unit"] == "幸福里社区"
+
+
+def test_a_joined_case_result_reaches_the_other_caller_masked(cast, repeat, duplicate_filter, client):
+    from huying.cases.services import case_accept, case_resolve
+
+    first = repeat()
+    second = repeat(reporter_phone="13900139000")
+    case_accept(case=first, by=cast.community_staff)
+    case_resolve(case=first, by=cast.community_staff, result="已联系张先生（13812345678）清运完毕")
+    body = client.get(reverse("feedback:track", args=[second.tracking_token])).content.decode()
+    assert "清运完毕" in body and "13812345678" not in body
+
+
+def test_flagged_numbers_reach_only_those_who_may_open_them(cast, repeat, duplicate_filter):
+    from huying.cases.api_schemas import candidates_visible
+
+    triage_set(auto_merge=False)
+    first = repeat()  # → 幸福里社区
+    later = repeat(category=cast.trees)  # → 园林局, which may not open the first
+    candidates = later.events.get(action="possible_duplicate").data["candidates"]
+    assert candidates_visible(cast.parks_handler, candidates) == {"candidates": [], "hidden_candidates": 1}
+    assert candidates_visible(cast.command, candidates)["candidates"][0]["number"] == first.number

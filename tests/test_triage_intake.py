@@ -148,3 +148,21 @@ def test_a_model_this_release_cannot_read_falls_back_to_the_keywords(cast, train
     case = _resident_case(cast, "幸福里3号楼垃圾桶满溢，垃圾没人收，清运车好几天没来")
     assert case.triage.method == "keywords" and case.triage.model_version == ""
     assert case.category.code == "010101"
+
+
+def test_a_failing_triage_never_loses_the_request(cast, monkeypatch):
+    import huying.cases.services.intake as intake
+
+    def broken(**_request):
+        raise RuntimeError("a bug in reading")
+
+    def broken_filter(**_arguments):
+        raise RuntimeError("a bug in the duplicate filter")
+
+    monkeypatch.setattr(intake, "triage_assess", broken)
+    case = _resident_case(cast, "幸福里3号楼下垃圾桶满了好几天没人清运")
+    assert case.pk and case.status == "dispatched" and not CaseTriage.objects.filter(case=case).exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(intake, "duplicates_settle", broken_filter)
+    second = _resident_case(cast, "幸福里3号楼下垃圾桶满了好几天没人清运")
+    assert second.status == "dispatched" and second.triage.duplicate_decision == ""

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from huying.cases import permissions
 from huying.cases.models import Case, Channel, Urgency
 from huying.cases.permissions import may
+from huying.cases.selectors import cases_visible_to
 from huying.cases.workflow import ACTIVE, Status
 from huying.org.models import UnitKind, User
 
@@ -307,6 +308,21 @@ class EventOut(Schema):
     @staticmethod
     def resolve_unit(obj) -> str | None:
         return obj.unit.name if obj.unit_id else None
+
+    @staticmethod
+    def resolve_data(obj, context: dict[str, Any]) -> dict[str, Any]:
+        """The duplicate filter's candidates only where the caller may open them (the rest are counted)."""
+        data = obj.data or {}
+        if obj.action != "possible_duplicate" or not data.get("candidates"):
+            return data
+        return {**data, **candidates_visible(caller(context), data["candidates"])}
+
+
+def candidates_visible(user: User, candidates: list[dict]) -> dict[str, Any]:
+    numbers = [c.get("number") for c in candidates]
+    seen = set(cases_visible_to(user).filter(number__in=numbers).values_list("number", flat=True))
+    return {"candidates": [c for c in candidates if c.get("number") in seen],
+            "hidden_candidates": sum(1 for n in numbers if n not in seen)}
 
 
 class AssignmentOut(Schema):

@@ -63,8 +63,10 @@ def duplicate_candidates(*, case: Case, policy: DuplicatePolicy) -> list[Item]:
     found = Case.objects.filter(created_at__gte=since, created_at__lte=case.created_at).exclude(pk=case.pk)
     if case.grid_id is not None:
         found = found.filter(grid_id=case.grid_id)
-    elif case.category_id is not None:
-        found = found.filter(category_id=case.category_id)
+    elif case.category_id is not None:  # no place: the same family of problems (一级分类), as scored
+        families = FAMILIES.get()
+        root = families.get(case.category_id, case.category_id)
+        found = found.filter(category_id__in=[pk for pk, family in families.items() if family == root])
     else:
         return []
     found = found.exclude(status__in=(Status.MERGED, Status.INVALID))

@@ -13,6 +13,7 @@ from huying.cases.models import Case, CaseEvent, EventAttachment
 from huying.cases.workflow import Status
 from huying.catalog.models import Category
 from huying.feedback.models import FeedbackPolicy, Rating, RatingSource
+from huying.lib.pii import public_text
 from huying.notify.phones import last_four, mask_phone
 from huying.org.models import Unit
 
@@ -68,6 +69,7 @@ class PublicCase:
     result_photo_ids: list[int] = field(default_factory=list)
     # A repeat merged into another case (并单) follows that case: its status, result and steps, never its caller.
     joined: "PublicCase | None" = None
+    shown_result: str = ""  # a joined case's result as another resident may read it: personal data masked
 
 
 def local_name(thing: Unit | Category | None) -> str:
@@ -110,7 +112,10 @@ def _joined(case: Case, *, now: dt.datetime) -> PublicCase | None:
     if target is None:
         return None
     public = case_public(target, now=now) if target.merged_into_id is None else None  # one level: no chains
-    return replace(public, phone="", result_photo_ids=[]) if public else None
+    if public is None:
+        return None
+    result = public_text(target.result) if target.result and target.resolved_at else ""
+    return replace(public, phone="", result_photo_ids=[], shown_result=result)
 
 
 def public_steps(case: Case) -> list[PublicStep]:

@@ -72,7 +72,8 @@ def resident_sms_enqueue(*, event: CaseEvent, template: str) -> Notification | N
 
 
 def resident_context(case: Case, *, language: str) -> dict[str, str]:
-    unit = case.current_unit
+    # A repeat merged into another case (并单) has no unit of its own: the one handling the matter is named.
+    unit = case.current_unit or (case.merged_into.current_unit if case.merged_into is not None else None)
     unit_name = (unit.name_en if language == "en" and unit.name_en else unit.name) if unit else ""
     return {
         "language": language,
@@ -117,14 +118,18 @@ def _urgency_unseen(event: CaseEvent) -> bool:
     """Triage saw a danger in a request that came in by itself (web, app, feeds…), not as an emergency: nobody
     has read it yet. An operator taking a call saw the console's banner and chose."""
     dangers = event.data.get("triage", {}).get("urgent")
-    return bool(dangers) and event.actor_id is None and event.case.urgency != Urgency.EMERGENCY
+    return bool(dangers) and event.actor_id is None and event.case.urgency != Urgency.EMERGENCY \
+        and event.case.merged_into_id is None
 
 
 def urgency_hint_enqueue(*, event: CaseEvent) -> list[Notification]:
     """Tell the command centre at once (in-app and SMS, urgent) that a new request reads like an emergency (疑似紧急),
     with the dangers seen, so a person proposes or refuses the emergency path."""
     case = event.case
-    centre = command_centre_for(case.district)
+    try:
+        centre = command_centre_for(case.district)
+    except LookupError:  # no command centre configured: the case page still shows the danger
+        return []
     dangers = "、".join(str(DANGER_LABELS.get(name, name)) for name in event.data["triage"]["urgent"])
     return staff_notify(users=unit_staff(centre.pk), channels=URGENCY_CHANNELS, template="urgency_hint",
                         context=case_context(case, note=dangers), event=event, urgent=True, unit=centre)

@@ -8,6 +8,7 @@ restart, and a case never waits for a model file to be read twice.
 import hashlib
 import logging
 import tempfile
+import threading
 from pathlib import Path
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from huying.triage.models import Target, TriageModel
 CHECK_SECONDS = 10
 _loaded: dict[str, Classifier | None] = {}  # version → classifier (None: unreadable), for the active versions
 log = logging.getLogger(__name__)
+_loading = threading.Lock()
 
 
 def model_store(*, classifier: Classifier, target: str = Target.CATEGORY, source: str, activate: bool = True,
@@ -69,14 +71,17 @@ def model_active(target: str = Target.CATEGORY) -> Classifier | None:
     version = ACTIVE.get().get(target)
     if version is None:
         return None
-    if version not in _loaded:
-        blob = TriageModel.objects.filter(version=version).values_list("blob", flat=True).first()
-        if blob is None:
-            return None
+    if version in _loaded:
+        return _loaded[version]
+    blob = TriageModel.objects.filter(version=version).values_list("blob", flat=True).first()
+    if blob is None:
+        return None
+    classifier = _readable(bytes(blob), version)
+    with _loading:  # the worker's threads and a threaded server share this cache
         for stale in set(_loaded) - set(ACTIVE.get().values()):
-            del _loaded[stale]
-        _loaded[version] = _readable(bytes(blob), version)
-    return _loaded[version]
+            _loaded.pop(stale, None)
+        _loaded[version] = classifier
+    return classifier
 
 
 def _readable(blob: bytes, version: str) -> Classifier | None:

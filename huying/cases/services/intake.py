@@ -1,6 +1,7 @@
 """Creating a case and sending it to a unit (受理, 派单)."""
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from huying.triage.assess import Assessment, triage_assess
 from huying.triage.models import TriageSettings
 
 TITLE_MAX = Case._meta.get_field("title").max_length
+log = logging.getLogger(__name__)
 DUE_FIELDS = ("response_due_at", "completion_due_at")
 
 
@@ -93,7 +95,7 @@ def case_create(
     now = timezone.now()
     emergency = _is_emergency(channel, urgency, category)
     settings = TriageSettings.current()
-    assessment = triage_assess(title=title, description=description, address=address, lat=lat, lon=lon) \
+    assessment = _assess(title=title, description=description, address=address, lat=lat, lon=lon) \
         if triage else None
     settled = category_settle(given=category, by=by, upstream_source=upstream_source, assessment=assessment,
                               settings=settings)
@@ -120,13 +122,36 @@ def case_create(
         EventAttachment.objects.create(event=event, file=upload, name=getattr(upload, "name", ""))
     if assessment is not None:
         record = triage_record(case=case, assessment=assessment, settled=settled)
-        if duplicates_settle(case=case, record=record, settings=settings, emergency=emergency) is not None:
+        # Never folded away: anything urgent (a second call about a fire may be a new fire), and a case the
+        # caller settles at once (answered on the phone, solved on the spot) — it is flagged, not merged.
+        urgent = emergency or urgency == Urgency.EMERGENCY or bool(assessment.urgent)
+        if _settle_duplicates(case=case, record=record, settings=settings, may_merge=auto_route and not urgent):
             return case  # merged into the open case about the same matter: nothing to dispatch
     if auto_route:
         _dispatch(case=case, to=route.unit, tier=route.tier, by=by, note="",
                   data={"auto": True, "reason": route.reason, "unassigned": route.unassigned,
                         "rule": route.rule.pk if route.rule else None}, due_overrides=due_overrides)
     return case
+
+
+def _assess(**request: Any) -> Assessment | None:
+    """Triage's reading of the request, or None when triage itself fails: a request is stored (and routed as
+    one nobody has classified) whatever happens to the helpers that read it."""
+    try:
+        return triage_assess(**request)
+    except Exception:  # noqa: BLE001 — any bug in reading must not lose the resident's request
+        log.exception("triage failed; the case is taken in without suggestions")
+        return None
+
+
+def _settle_duplicates(**arguments: Any) -> bool:
+    """True when the new case was merged; a failing duplicate search leaves it a case of its own (logged)."""
+    try:
+        with transaction.atomic():  # savepoint: a half-written merge is rolled back, the case stays
+            return duplicates_settle(**arguments) is not None
+    except Exception:  # noqa: BLE001 — as in _assess
+        log.exception("the duplicate filter failed; the case is dispatched on its own")
+        return False
 
 
 def _triage_data(assessment: Assessment | None, settled: Settled) -> dict:

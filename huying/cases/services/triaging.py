@@ -40,8 +40,11 @@ def category_settle(*, given: Category | None, by: User | None, upstream_source:
     if top is None or not settings.auto_classify or top.confidence < settings.min_confidence:
         return Settled(None, "", TriageOutcome.WAITING)
     assert assessment is not None
+    category = Category.objects.filter(pk=top.pk, active=True).first()  # the label cache is a minute old at most
+    if category is None:
+        return Settled(None, "", TriageOutcome.WAITING)
     source = CategorySource.MODEL if assessment.method == "model" else CategorySource.KEYWORDS
-    return Settled(Category.objects.get(pk=top.pk), source, TriageOutcome.AUTO)
+    return Settled(category, source, TriageOutcome.AUTO)
 
 
 def triage_record(*, case: Case, assessment: Assessment, settled: Settled) -> CaseTriage:
@@ -68,8 +71,9 @@ def _suggestions(found: list[Suggestion]) -> list[dict]:
     return [{"id": s.pk, "code": s.code, "p": s.confidence} for s in found]
 
 
-def duplicates_settle(*, case: Case, record: CaseTriage, settings: TriageSettings, emergency: bool) -> Case | None:
-    """Run the duplicate filter on a new case: merge it (returning the case it joined) or flag it for a person."""
+def duplicates_settle(*, case: Case, record: CaseTriage, settings: TriageSettings, may_merge: bool) -> Case | None:
+    """Run the duplicate filter on a new case: merge it (returning the case it joined) or flag it for a person.
+    Without `may_merge` (urgent matters, cases their caller settles at once) it only flags."""
     if not settings.duplicate_filter:
         return None
     policy = duplicate_policy(settings)
@@ -78,8 +82,7 @@ def duplicates_settle(*, case: Case, record: CaseTriage, settings: TriageSetting
         return None
     record.duplicates = [_evidence(old, score) for old, score in found[:EVIDENCE_KEPT]]
     best, score = found[0]
-    # An emergency is never folded away automatically: a second call about a fire may be a new fire.
-    if settings.auto_merge and not emergency and score.value >= policy.merge_score:
+    if settings.auto_merge and may_merge and score.value >= policy.merge_score:
         target = Case.objects.select_for_update(of=("self",)).filter(pk=best.pk, status__in=ACTIVE).first()
         if target is not None:
             _merge_automatically(case=case, into=target, score=score)

@@ -159,8 +159,10 @@ def _triage_details(details: list[tuple[str, str]], action: str, data: dict, cat
         if data.get("suggested"):
             details.append((_("模型首选"), _category_name(data["suggested"], categories)))
     elif action == "possible_duplicate" and data.get("candidates"):
-        details.append((_("疑似重复工单"), "、".join(
-            f"{c.get('number')}（{percent(c.get('score', 0.0))}%）" for c in data["candidates"])))
+        # Counted, not named: the 研判 panel names the ones this reader may open (the timeline knows no reader).
+        best = max(c.get("score", 0.0) for c in data["candidates"])
+        details.append((_("疑似重复工单"), _("%(n)d 件，最高重复度 %(p)d%%") % {
+            "n": len(data["candidates"]), "p": percent(best)}))
     elif action in ("merge", "merge_in") and data.get("auto"):
         details.append((_("方式"), _("系统自动并单")))
         if "score" in data:
