@@ -4,6 +4,7 @@ or, when the place is unknown, of the same category; merged and invalid cases ar
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from huying.cases.models import Case
 from huying.cases.workflow import ACTIVE, Status
@@ -43,7 +44,13 @@ def duplicate_policy(settings: TriageSettings) -> DuplicatePolicy:
 
 
 def duplicate_item(case: Case) -> Item:
-    return _item(*(getattr(case, name) for name in ROW))
+    """The new case; one placed by its address stands at its building's point, so the distance to candidates
+    with coordinates is known (and far ones drop out before their words are compared)."""
+    item = _item(*(getattr(case, name) for name in ROW))
+    building = case.building if Case.building.is_cached(case) else None  # never a query for it
+    if item.lat is None and building is not None and building.lat is not None and building.lon is not None:
+        return replace(item, lat=building.lat, lon=building.lon)
+    return item
 
 
 def _item(number: str, title: str, description: str, category_id: int | None, lat: float | None,
