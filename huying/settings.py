@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "huying.proactive",
     "huying.timers",
     "huying.triage",
+    "huying.analytics",
     "huying.workbench",
     "huying.worker",
     "huying.demo",

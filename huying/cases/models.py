@@ -41,6 +41,16 @@ class CategorySource(models.TextChoices):
     KEYWORDS = "keywords", _("关键词自动分类")
 
 
+class ExclusionReason(models.TextChoices):
+    """Why a case does not count in the three rates (考核核减原因)."""
+
+    INVALID = "invalid", _("无效诉求")
+    MALICIOUS = "malicious", _("恶意诉求")
+    DUPLICATE = "duplicate", _("重复诉求")
+    OUT_OF_JURISDICTION = "out_of_jurisdiction", _("非本辖区或超出职责")
+    OTHER = "other", _("其他")
+
+
 class Case(models.Model):
     number = models.CharField(_("工单编号"), max_length=32, unique=True)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
@@ -109,6 +119,10 @@ class Case(models.Model):
     awaiting_reply_since = models.DateTimeField(_("督办待回复起始"), null=True, blank=True)
     # When an extension was granted: the completion deadline is then the extension's end (延期到期).
     extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
+    # Out of the three rates (考核核减): set only by an approved request; `exclusion_requested` waits for approval.
+    exclusion = models.CharField(_("核减原因"), max_length=24, choices=ExclusionReason.choices, blank=True)
+    exclusion_requested = models.CharField(_("申请核减原因"), max_length=24, choices=ExclusionReason.choices,
+                                           blank=True)
 
     created_at = models.DateTimeField(_("创建时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"))

@@ -56,6 +56,16 @@ def _may_decide_extension(user: User, case: Case) -> bool:
     return asked.actor_id != user.pk and (user.unit_id is None or asked.actor_unit_id != user.unit_id)
 
 
+def _may_decide_exclusion(user: User, case: Case) -> bool:
+    # The same separation as extensions: whoever asked to take a case out of the rates does not approve it.
+    if not is_supervisor(user) or not case.exclusion_requested:
+        return False
+    asked = case.events.filter(action="request_exclusion").order_by("-created_at", "-pk").first()
+    if asked is None:
+        return True
+    return asked.actor_id != user.pk and (user.unit_id is None or asked.actor_unit_id != user.unit_id)
+
+
 def is_summoned(user: User, case: Case) -> bool:
     if user.unit_id is None:  # no unit, no summons (filtering on unit_id=None would mean IS NULL)
         return False
@@ -120,6 +130,11 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "reclassify": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权修改分类")),
     "not_duplicate": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权处理疑似重复")),
     "invalidate": (lambda u, c: is_supervisor(u), _("无效工单须经指挥中心或领导审批")),
+    "callback": (lambda u, c: u.role in (Role.OPERATOR, Role.COMMAND_CENTRE, Role.ADMIN) or u.is_superuser,
+                 _("只有话务员或指挥中心可以登记回访")),
+    "request_exclusion": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权申请核减")),
+    "decide_exclusion": (_may_decide_exclusion, _("核减须由申请单位以外的指挥中心或领导审批")),
+    "restore_counting": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以撤销核减")),
     "solve_on_spot": (_finder_on_own_grid, _("只有发现问题的网格员可以当场解决")),
     "supervise": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以挂牌督办")),
     "lift_supervision": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以解除督办")),
@@ -156,6 +171,11 @@ READY: dict[str, tuple[Ready, str | Promise, str]] = {
     "supervise": (lambda c: c.supervised_at is None, _("该工单已挂牌督办"), "already_supervised"),
     "lift_supervision": (lambda c: c.supervised_at is not None, _("该工单未挂牌督办"), "not_supervised"),
     "video": (lambda c: bool(video_server()), _("未配置视频会商服务器"), "no_video_server"),
+    "request_exclusion": (lambda c: not c.exclusion and not c.exclusion_requested, _("该工单已核减或核减申请待审批"),
+                          "exclusion_exists"),
+    "decide_exclusion": (lambda c: bool(c.exclusion_requested), _("该工单没有待审批的核减申请"),
+                         "no_exclusion_request"),
+    "restore_counting": (lambda c: bool(c.exclusion), _("该工单未被核减"), "not_excluded"),
 }
 
 

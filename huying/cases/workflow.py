@@ -29,6 +29,8 @@ PRE_ACCEPT = (S.RECEIVED, S.DISPATCHED, S.RETURNED, S.ESCALATED, S.REOPENED)
 ACTIVE = (*PRE_ACCEPT, *OPEN_WORK, S.SUMMONED, S.EXTENSION_REQUESTED)
 TERMINAL = (S.CLOSED, S.MERGED, S.INVALID)
 EVERY = tuple(S)
+# Statuses of a case that counts in the three rates unless excluded (an invalid or merged case never does).
+COUNTABLE = (*ACTIVE, S.RESOLVED, S.CLOSED)
 
 # action → (statuses it may start from, status it leads to). `None` as target keeps the status.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -61,6 +63,13 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "video": (ACTIVE, None),  # 视频研判
     # The resident's rating of a resolved round (一事一评) enters the audit trail; the status stays.
     "rate": ((S.RESOLVED, S.CLOSED), None),
+    # An operator's call-back (回访) of a resolved round: reached or not, solved or not, satisfied or not.
+    "callback": ((S.RESOLVED, S.CLOSED), None),
+    # Taking a case out of the three rates (考核核减): asked with a reason, approved by a supervisor, and
+    # revocable; every step is an event. Invalid and merged cases leave the rates by their own approved actions.
+    "request_exclusion": (COUNTABLE, None),
+    "decide_exclusion": (COUNTABLE, None),
+    "restore_counting": (COUNTABLE, None),
     # What the deadline timers do by themselves (自动督办): remind, mark overdue, alert the head, and move an
     # overdue case one level up where the tier's policy says so.
     "remind": (ACTIVE, None),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from huying.analytics.refresh import measures_refresh
 from huying.intake.feeds import feeds_poll_due
 from huying.notify.outbox import outbox_send_due
 from huying.notify.senders import senders_available
@@ -25,8 +26,9 @@ TIMER_PASS_SECONDS = 10.0
 # The same for sending: a slow gateway must not keep a stop request waiting for the whole queue.
 NOTIFY_PASS_SECONDS = 10.0
 HTTP_TIMEOUT = 10.0  # seconds, per request
-TIMERS, NOTIFY, UPSTREAM, FEEDS = "timers", "notify", "upstream", "feeds"
-DUTY_NAMES = (TIMERS, NOTIFY, UPSTREAM, FEEDS)
+TIMERS, NOTIFY, UPSTREAM, FEEDS, MEASURES = "timers", "notify", "upstream", "feeds", "measures"
+DUTY_NAMES = (TIMERS, NOTIFY, UPSTREAM, FEEDS, MEASURES)
+MEASURES_PASS_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,18 @@ def feeds_pass(client: httpx.Client, batch: int) -> Outcome:
     return Outcome(done=len(reports), summary=f"{len(reports)} feeds polled, {created} cases created, {errors} errors")
 
 
+def measures_pass(client: httpx.Client, batch: int) -> Outcome:
+    """Recompute the case measures marked by events or due by their deadline, and move the rollups (三率台账)."""
+    done = rows = 0
+    give_up = time.monotonic() + MEASURES_PASS_SECONDS
+    more = True
+    while more and time.monotonic() < give_up:
+        report = measures_refresh(batch=batch)
+        done, rows = done + report.measures, rows + report.rollup_rows
+        more = report.measures >= batch
+    return Outcome(done=done, more=more, summary=f"{done} measures, {rows} rollup rows")
+
+
 def duties_build(names: list[str], *, interval: float) -> list[Duty]:
     """The chosen duties in a fixed order; `interval` paces the timers and the notifications."""
     known = {
@@ -103,5 +117,6 @@ def duties_build(names: list[str], *, interval: float) -> list[Duty]:
         UPSTREAM: Duty(UPSTREAM, max(interval, 10.0), upstream_pass),
         # Each feed still waits its own poll_minutes; this is only how often the worker looks.
         FEEDS: Duty(FEEDS, 60.0, feeds_pass, headers={"User-Agent": "Huying opinion monitor"}),
+        MEASURES: Duty(MEASURES, interval, measures_pass),
     }
     return [known[name] for name in DUTY_NAMES if name in names]

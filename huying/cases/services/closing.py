@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,25 @@ def case_reopen_by_resident(*, case: Case, reason: str, window_days: int, limit:
     if case.resolved_at is None or timezone.now() > case.resolved_at + dt.timedelta(days=window_days):
         raise NotAllowed(_("已超过可申请重办的期限"), code="reopen_window_passed")
     return _reopen(case=case, by=None, reason=reason, data={"by_resident": True})
+
+
+def case_reopen_after_feedback(*, case: Case, by: User | None, source: str, limit: int) -> bool:
+    """A rating or call-back said "not solved": send the case back (重办) unless `limit` such reopens were made.
+
+    Runs inside the caller's transaction, after the evaluation was recorded. Reopens asked by the resident and
+    those made by an evaluation share the limit, so a case is not sent round for ever. False when not reopened.
+    """
+    if case.status not in ("resolved", "closed"):
+        return False
+    made = case.events.filter(action="reopen").filter(Q(data__by_resident=True) | Q(data__has_key="after")).count()
+    if made >= limit:
+        return False
+    reason = _("回访反映问题未解决") if source == "callback" else _("诉求人评价问题未解决")
+    data: dict[str, Any] = {"after": source}
+    if source == "resident":
+        data["by_resident"] = True
+    _reopen(case=case, by=by, reason=str(reason), data=data)
+    return True
 
 
 def case_record_rating(*, case: Case, round: int, scores: dict[str, int], solved: bool, source: str) -> CaseEvent:

@@ -1,0 +1,226 @@
+"""How one case counts: the definitions of the three rates, as pure functions of a case and its evaluations.
+
+- 响应率 (response): a case with a response deadline is due for a response once it was responded to or its
+  deadline passed; it is on time when the first response (签收/处置/办结, whichever came first) came by the
+  deadline. A case still within its deadline and unanswered is pending and counts nowhere yet.
+- 解决率 and 满意率 (solved, satisfied): a case counts once (一事一评), by its latest evaluation — the latest
+  resident rating or reached call-back of its latest rated round; a call-back made at the same moment as a
+  rating wins, as the operator checked it. A reopened case keeps its last verdict until a new one comes.
+- Not counted: a case excluded by an approved request (考核核减), an invalid case (its invalidation is approved
+  by a supervisor), a merged repeat (its matter is counted once, on the case it joined), and a problem found
+  by staff (无呼也应), which is counted apart.
+- The period: the month (local time) the case was received, or the month it was resolved, by configuration;
+  both are kept. The unit: the unit holding the case, else the deepest unit of its place, and every unit
+  above it.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from huying.analytics.models import COUNTERS, PeriodBasis, Response, Verdict
+from huying.cases.models import ExclusionReason
+from huying.cases.workflow import Status
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One resident rating or one reached call-back, reduced to what the rates read."""
+
+    round: int
+    at: dt.datetime
+    source: str  # "resident" or "callback"
+    solved: bool
+    verdict: int  # a Verdict
+
+
+@dataclass(frozen=True)
+class ScoreBands:
+    """Where a resident's 1–5 satisfaction score falls (configuration)."""
+
+    satisfied_min: int = 4
+    basic_min: int = 3
+
+    def verdict(self, score: int) -> int:
+        if score >= self.satisfied_min:
+            return Verdict.SATISFIED
+        return Verdict.BASIC if score >= self.basic_min else Verdict.UNSATISFIED
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """The columns of a case that its measure depends on."""
+
+    pk: int
+    status: str
+    exclusion: str
+    proactive: bool
+    created_at: dt.datetime
+    response_due_at: dt.datetime | None
+    responded_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    completion_due_at: dt.datetime | None
+    handler_id: int | None  # current unit, else the deepest place unit
+    category_id: int | None
+    channel: str
+    street_id: int | None
+
+
+CASE_COLUMNS = ("pk", "status", "exclusion", "proactive", "created_at", "response_due_at", "responded_at",
+                "resolved_at", "completion_due_at", "current_unit_id", "grid_id", "community_id", "street_id",
+                "district_id", "category_id", "channel")
+
+
+def case_state(row: dict) -> CaseState:
+    """A CaseState from a `values(*CASE_COLUMNS)` row."""
+    handler = (row["current_unit_id"] or row["grid_id"] or row["community_id"] or row["street_id"]
+               or row["district_id"])
+    return CaseState(
+        pk=row["pk"], status=row["status"], exclusion=row["exclusion"], proactive=row["proactive"],
+        created_at=row["created_at"], response_due_at=row["response_due_at"], responded_at=row["responded_at"],
+        resolved_at=row["resolved_at"], completion_due_at=row["completion_due_at"], handler_id=handler,
+        category_id=row["category_id"], channel=row["channel"], street_id=row["street_id"],
+    )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What is stored in a CaseMeasure row (less the timer)."""
+
+    handler_id: int | None
+    created_month: int
+    resolved_month: int | None
+    exclusion: str
+    proactive: bool
+    response: int
+    resolved: bool
+    resolved_on_time: bool
+    solved: bool | None
+    verdict: int
+    evaluation_source: str
+    response_minutes: int | None
+    completion_minutes: int | None
+    category_id: int | None
+    channel: str
+    street_id: int | None
+
+    @property
+    def counted(self) -> bool:
+        return not self.exclusion and not self.proactive
+
+
+MEASURE_FIELDS = tuple(Measure.__dataclass_fields__)
+
+
+def month_of(moment: dt.datetime) -> int:
+    local = timezone.localtime(moment)
+    return local.year * 100 + local.month
+
+
+def _minutes(start: dt.datetime, end: dt.datetime | None) -> int | None:
+    if end is None:
+        return None
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def exclusion_of(case: CaseState) -> str:
+    if case.status == Status.INVALID:
+        return ExclusionReason.INVALID
+    if case.status == Status.MERGED:
+        return ExclusionReason.DUPLICATE
+    return case.exclusion
+
+
+def first_response(case: CaseState) -> dt.datetime | None:
+    moments = [m for m in (case.responded_at, case.resolved_at) if m is not None]
+    return min(moments, default=None)
+
+
+def response_of(case: CaseState, now: dt.datetime) -> int:
+    if case.response_due_at is None:
+        return Response.NONE
+    answered = first_response(case)
+    if answered is not None:
+        return Response.ON_TIME if answered <= case.response_due_at else Response.LATE
+    return Response.MISSED if now >= case.response_due_at else Response.PENDING
+
+
+def latest_evaluation(evaluations: Iterable[Evaluation]) -> Evaluation | None:
+    # Later round first, then later moment; at the same moment a call-back (checked by a person) wins.
+    return max(evaluations, key=lambda e: (e.round, e.at, e.source == "callback"), default=None)
+
+
+def measure_of(case: CaseState, evaluations: Iterable[Evaluation], now: dt.datetime) -> Measure:
+    """How `case` counts at `now`: the definitions of the module docstring."""
+    latest = latest_evaluation(evaluations)
+    resolved = case.resolved_at is not None
+    on_time = (case.resolved_at is not None and case.completion_due_at is not None
+               and case.resolved_at <= case.completion_due_at)
+    return Measure(
+        handler_id=case.handler_id,
+        created_month=month_of(case.created_at),
+        resolved_month=month_of(case.resolved_at) if case.resolved_at else None,
+        exclusion=exclusion_of(case),
+        proactive=case.proactive,
+        response=response_of(case, now),
+        resolved=resolved,
+        resolved_on_time=on_time,
+        solved=latest.solved if latest else None,
+        verdict=latest.verdict if latest else Verdict.NONE,
+        evaluation_source=latest.source if latest else "",
+        response_minutes=_minutes(case.created_at, first_response(case)),
+        completion_minutes=_minutes(case.created_at, case.resolved_at),
+        category_id=case.category_id, channel=case.channel, street_id=case.street_id,
+    )
+
+
+def refresh_moment(case: CaseState, measure: Measure) -> dt.datetime | None:
+    """When the measure changes by itself, with no event: a pending response turns missed at its deadline."""
+    return case.response_due_at if measure.response == Response.PENDING else None
+
+
+def counters_of(measure: Measure) -> dict[str, int]:
+    """The rollup counters one case adds to each of its units' months; all zero means it counts nowhere."""
+    if measure.exclusion:
+        return {"excluded": 1}
+    if measure.proactive:
+        return {"proactive": 1}
+    evaluated = measure.verdict != Verdict.NONE
+    return {
+        "cases": 1,
+        "response_due": int(measure.response in (Response.ON_TIME, Response.LATE, Response.MISSED)),
+        "response_on_time": int(measure.response == Response.ON_TIME),
+        "resolved": int(measure.resolved),
+        "resolved_on_time": int(measure.resolved_on_time),
+        "evaluated": int(evaluated),
+        "solved": int(evaluated and bool(measure.solved)),
+        "satisfied": int(measure.verdict == Verdict.SATISFIED),
+        "basic": int(measure.verdict == Verdict.BASIC),
+    }
+
+
+RollupKey = tuple[str, int, int]  # (basis, month, unit id)
+
+
+def contributions(measure: Measure | None, ancestors: dict[int, tuple[int, ...]]) -> dict[RollupKey, dict[str, int]]:
+    """Every rollup row `measure` adds to, with what it adds; `ancestors` maps a unit to itself and its parents."""
+    if measure is None or measure.handler_id is None:
+        return {}
+    counters = {name: n for name, n in counters_of(measure).items() if n}
+    months = {PeriodBasis.CREATED: measure.created_month, PeriodBasis.RESOLVED: measure.resolved_month}
+    out: dict[RollupKey, dict[str, int]] = {}
+    for basis, month in months.items():
+        if not month:
+            continue
+        for unit_id in ancestors.get(measure.handler_id, (measure.handler_id,)):
+            out[(str(basis), month, unit_id)] = counters
+    return out
+
+
+def add_into(total: dict[RollupKey, dict[str, int]], part: dict[RollupKey, dict[str, int]], sign: int = 1) -> None:
+    for key, counters in part.items():
+        row = total.setdefault(key, dict.fromkeys(COUNTERS, 0))
+        for name, n in counters.items():
+            row[name] += sign * n
