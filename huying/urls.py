@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("huying.intake.urls")),
     path("t/", include("huying.feedback.urls")),
     path("patrol/", include("huying.proactive.urls")),
+    path("work/rates/", include("huying.analytics.urls")),
     path("work/", include("huying.workbench.urls")),
+    path("gongshi/", include("huying.analytics.public_urls")),
 ]

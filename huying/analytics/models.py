@@ -160,3 +160,6 @@ class UnitRollup(models.Model):
 
 COUNTERS = ("cases", "excluded", "proactive", "response_due", "response_on_time", "resolved", "resolved_on_time",
             "evaluated", "solved", "satisfied", "basic")
+
+
+from huying.analytics.models_bulletin import *  # noqa: E402,F401,F403  (the bulletin's models, in their own file)
