@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from huying.cases.api import cases_router, reference_router
+from huying.feedback.api import callback_router
 from huying.lib.errors import HuyingError
 from huying.org.models import User
 from huying.org.tokens import token_user
@@ -63,6 +64,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/v1/cases", cases_router, tags=["cases"])
+api.add_router("/v1/cases", callback_router, tags=["cases"])
 api.add_router("/v1", reference_router, tags=["reference"])
 api.add_router("/v1/upstream", upstream_router, tags=["upstream"])
 

@@ -188,6 +188,8 @@ LOGGING = {
 
 HUYING = {
     "CASE_NUMBER_PREFIX": os.environ.get("HUYING_CASE_NUMBER_PREFIX", "HY"),
+    # The public record (公示) lists results of this many recent days.
+    "PUBLIC_RECORD_DAYS": int(os.environ.get("HUYING_PUBLIC_RECORD_DAYS", "30")),
     # Where residents reach Huying: links in SMS and on QR codes are built from it.
     "PUBLIC_BASE_URL": os.environ.get("HUYING_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     # Public endpoints: (requests allowed, per seconds), counted in the cache below.

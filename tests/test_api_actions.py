@@ -105,7 +105,7 @@ def test_resolve_close_and_reopen(cast, accepted, community):
     ok(community.post(f"/cases/{accepted.number}/accept"))
     ok(community.post(f"/cases/{accepted.number}/resolve", {"result": "已彻底清运"}))
     body = ok(operator.post(f"/cases/{accepted.number}/close", {"note": "回访满意"}))
-    assert body["status"] == "closed" and body["allowed_actions"] == ["reopen"]
+    assert body["status"] == "closed" and body["allowed_actions"] == ["reopen", "callback", "exclusion/request"]
 
 
 def test_repeat_is_merged_into_the_open_case(cast, new_case):

@@ -9,7 +9,8 @@ from tests.test_api_helpers import Api, assert_error, create_body
 ACTIONS = ["dispatch", "accept", "start", "return", "escalate", "summon", "report-back", "cohandlers",
            "request-extension", "approve-extension", "notes", "resolve", "close", "reopen", "merge",
            "request-invalidation", "invalidate", "supervise", "lift-supervision", "instruct", "response-group",
-           "group-report", "video", "reclassify", "not-duplicate"]
+           "group-report", "video", "reclassify", "not-duplicate", "callback", "exclusion/request",
+           "exclusion/decide", "exclusion/restore"]
 
 
 @pytest.fixture

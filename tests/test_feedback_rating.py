@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from huying.cases import services as svc
-from huying.feedback.models import FeedbackPolicy, Rating
+from huying.cases.models import Case
+from huying.feedback.models import FeedbackPolicy, Rating, ReopenRule
 from huying.feedback.services import rating_create
 from huying.lib.errors import InvalidInput, NotAllowed
 from tests.test_feedback_helpers import handle_to_result
@@ -47,7 +48,8 @@ def test_a_reopened_case_is_rated_again_after_its_next_result(cast, new_case, cl
     rate(client, case, NOT_SOLVED)
     client.post(f"/t/{case.tracking_token}/reopen/", {"reason": "垃圾又堆起来了"})
     case.refresh_from_db()
-    assert "当前不在评价期内" in client.get(f"/t/{case.tracking_token}/rate/").content.decode()
+    page = client.get(f"/t/{case.tracking_token}/rate/").content.decode()
+    assert "工单已退回承办单位重新办理" in page and 'name="satisfaction"' not in page
     handle_to_result(cast, case, result="已增加清运频次")
     rate(client, case, FIVE_STARS_SOLVED)
     assert list(Rating.objects.filter(case=case).order_by("round").values_list("round", "solved")) == [
@@ -77,11 +79,23 @@ def test_an_archived_case_can_still_be_rated_within_the_window(cast, new_case, c
     assert "感谢您的评价" in rate(client, case, FIVE_STARS_SOLVED)
 
 
-def test_not_solved_offers_the_reopen_form_right_there(cast, new_case, client):
+def test_not_solved_offers_the_reopen_form_right_there_when_the_policy_does_not_reopen_by_itself(cast, new_case,
+                                                                                                  client):
+    FeedbackPolicy.objects.update_or_create(pk=1, defaults={"reopen_on_not_solved": ReopenRule.CALLBACK})
     solved, unsolved = handle_to_result(cast, new_case()), handle_to_result(cast, new_case(description="路灯不亮"))
     assert "/reopen/" not in rate(client, solved, FIVE_STARS_SOLVED)
     html = rate(client, unsolved, NOT_SOLVED)
     assert f'action="/t/{unsolved.tracking_token}/reopen/"' in html and 'name="reason"' in html
+    assert Case.objects.get(pk=unsolved.pk).status == "resolved"
+
+
+def test_not_solved_sends_the_case_back_by_the_default_policy(cast, new_case, client):
+    case = handle_to_result(cast, new_case())
+    html = rate(client, case, NOT_SOLVED)
+    assert "工单已退回承办单位重新办理" in html and "当前不在评价期内" not in html
+    case.refresh_from_db()
+    assert (case.status, case.reopen_count, case.current_unit) == ("reopened", 1, cast.xingfu)
+    assert case.events.get(action="reopen").data == {"after": "resident", "by_resident": True}
 
 
 def test_scores_outside_one_to_five_and_long_comments_are_refused(cast, new_case, client):

@@ -82,8 +82,11 @@ def test_once_runs_every_duty_once_and_the_reminders_it_fires_go_out_in_the_same
     row = beat()
     assert row.stopped_at is not None
     assert {name: (entry["passes"], entry["errors"]) for name, entry in row.duties.items()} == {
-        "timers": (1, 0), "notify": (1, 0), "upstream": (1, 0), "feeds": (1, 0)}
+        name: (1, 0) for name in duties.DUTY_NAMES}
+    assert {"timers", "notify", "upstream", "feeds", "measures"} <= set(row.duties)
     assert row.duties["timers"]["done"] == 1 and row.duties["notify"]["done"] >= 2
+    # The reminders are case events: the same run counts the case again in the three rates' ledger (after the timers).
+    assert row.duties["measures"]["done"] == 1
 
 
 def test_a_second_run_finds_nothing_left_to_do_and_says_nothing(reminders_due, gateway):

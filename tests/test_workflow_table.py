@@ -51,6 +51,13 @@ def _call(action: str, case: Case, cast, other: Case):
         "reclassify": lambda: svc.case_reclassify(case=case, category=cast.trees, by=by),
         "not_duplicate": lambda: svc.case_not_duplicate(case=case, by=by, note="不同问题"),
         "possible_duplicate": lambda: svc.case_flag_duplicate(case=case, candidates=[{"number": other.number}]),
+        # What decides how the case counts in the three rates: call-backs and exclusions (回访, 考核核减).
+        "callback": lambda: svc.case_record_callback(case=case, by=by, round=0, reached=True, solved=True,
+                                                     satisfaction="satisfied"),
+        "request_exclusion": lambda: svc.case_request_exclusion(case=_counting(case), by=by, reason="malicious",
+                                                                note="恶意来电"),
+        "decide_exclusion": lambda: svc.case_decide_exclusion(case=case, by=cast.leader, approve=True),
+        "restore_counting": lambda: svc.case_restore_counting(case=case, by=by, note="误核减"),
     }
     return calls[action]()
 
@@ -62,12 +69,19 @@ def _supervised(case: Case) -> Case:
     return case
 
 
+def _counting(case: Case) -> Case:
+    """Asking for an exclusion needs a case that is counted and has no request pending."""
+    Case.objects.filter(pk=case.pk).update(exclusion="", exclusion_requested="")
+    case.exclusion = case.exclusion_requested = ""
+    return case
+
+
 def _put_at(case: Case, status: str, cast) -> Case:
     """Force a status for the matrix (tests only): the street holds it, with a summons and an extension pending."""
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(
         status=status, current_unit=cast.east, dispatched_at=now, extension_until=now + dt.timedelta(days=9),
-        completion_due_at=now + dt.timedelta(days=1),
+        completion_due_at=now + dt.timedelta(days=1), exclusion="other", exclusion_requested="duplicate",
     )
     CaseAssignment.objects.create(case=case, unit=cast.water, role=AssignmentRole.SUMMONED, created_at=now)
     CaseAssignment.objects.create(case=case, unit=cast.water_co, role=AssignmentRole.GROUP, created_at=now)

@@ -2,16 +2,21 @@
 
 - 响应率 (response): a case with a response deadline is due for a response once it was responded to or its
   deadline passed; it is on time when the first response (签收/处置/办结, whichever came first) came by the
-  deadline. A case still within its deadline and unanswered is pending and counts nowhere yet.
+  deadline. A case still within its deadline and unanswered is pending and counts nowhere yet. The deadline
+  and the response are those of the current dispatch: a re-dispatch (改派) or an automatic escalation gives the
+  new unit its own deadline, while a reopen (重办) keeps the response that was given (it judges the result).
 - 解决率 and 满意率 (solved, satisfied): a case counts once (一事一评), by its latest evaluation — the latest
   resident rating or reached call-back of its latest rated round; a call-back made at the same moment as a
   rating wins, as the operator checked it. A reopened case keeps its last verdict until a new one comes.
 - Not counted: a case excluded by an approved request (考核核减), an invalid case (its invalidation is approved
   by a supervisor), a merged repeat (its matter is counted once, on the case it joined), and a problem found
   by staff (无呼也应), which is counted apart.
-- The period: the month (local time) the case was received, or the month it was resolved, by configuration;
-  both are kept. The unit: the unit holding the case, else the deepest unit of its place, and every unit
-  above it.
+- The period: the month (the configured local time, Asia/Shanghai) the case was received, or the month it was
+  resolved, by configuration; both are kept. A reopened case is not resolved: it leaves the resolved basis
+  until its next resolution, whose month it then counts in (with its last verdict until a new evaluation).
+- The unit: the unit holding the case, else the deepest unit of its place, and every unit above it, by the
+  unit's path when the measure was computed (kept on the measure, so that taking a measure out of the rollups
+  is the exact inverse of putting it in, even after the organisation tree changed).
 """
 
 import datetime as dt
@@ -34,6 +39,7 @@ class Evaluation:
     source: str  # "resident" or "callback"
     solved: bool
     verdict: int  # a Verdict
+    seq: int = 0  # the row's id: the later of two evaluations of the same source at the same moment
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class CaseState:
     resolved_at: dt.datetime | None
     completion_due_at: dt.datetime | None
     handler_id: int | None  # current unit, else the deepest place unit
+    handler_path: str  # the handler's materialised path ("/1/4/17/"), "" when it has none
     category_id: int | None
     channel: str
     street_id: int | None
@@ -73,14 +80,20 @@ CASE_COLUMNS = ("pk", "status", "exclusion", "proactive", "created_at", "respons
                 "district_id", "category_id", "channel")
 
 
-def case_state(row: dict) -> CaseState:
-    """A CaseState from a `values(*CASE_COLUMNS)` row."""
-    handler = (row["current_unit_id"] or row["grid_id"] or row["community_id"] or row["street_id"]
-               or row["district_id"])
+def handler_of(row: dict) -> int | None:
+    """The accountable unit of a `values(*CASE_COLUMNS)` row: the unit holding it, else its deepest place unit."""
+    return (row["current_unit_id"] or row["grid_id"] or row["community_id"] or row["street_id"]
+            or row["district_id"])
+
+
+def case_state(row: dict, paths: dict[int, str]) -> CaseState:
+    """A CaseState from a `values(*CASE_COLUMNS)` row; `paths` maps unit ids to their materialised paths."""
+    handler = handler_of(row)
     return CaseState(
         pk=row["pk"], status=row["status"], exclusion=row["exclusion"], proactive=row["proactive"],
         created_at=row["created_at"], response_due_at=row["response_due_at"], responded_at=row["responded_at"],
         resolved_at=row["resolved_at"], completion_due_at=row["completion_due_at"], handler_id=handler,
+        handler_path=paths.get(handler, "") if handler is not None else "",
         category_id=row["category_id"], channel=row["channel"], street_id=row["street_id"],
     )
 
@@ -90,6 +103,7 @@ class Measure:
     """What is stored in a CaseMeasure row (less the timer)."""
 
     handler_id: int | None
+    handler_path: str
     created_month: int
     resolved_month: int | None
     exclusion: str
@@ -115,7 +129,8 @@ MEASURE_FIELDS = tuple(Measure.__dataclass_fields__)
 
 
 def month_of(moment: dt.datetime) -> int:
-    local = timezone.localtime(moment)
+    # The configured zone, not the active one: a request that activated a user's zone must not move a case.
+    local = timezone.localtime(moment, timezone.get_default_timezone())
     return local.year * 100 + local.month
 
 
@@ -148,8 +163,9 @@ def response_of(case: CaseState, now: dt.datetime) -> int:
 
 
 def latest_evaluation(evaluations: Iterable[Evaluation]) -> Evaluation | None:
-    # Later round first, then later moment; at the same moment a call-back (checked by a person) wins.
-    return max(evaluations, key=lambda e: (e.round, e.at, e.source == "callback"), default=None)
+    # Later round first, then later moment; at the same moment a call-back (checked by a person) wins, and
+    # between two of the same source the later row.
+    return max(evaluations, key=lambda e: (e.round, e.at, e.source == "callback", e.seq), default=None)
 
 
 def measure_of(case: CaseState, evaluations: Iterable[Evaluation], now: dt.datetime) -> Measure:
@@ -160,6 +176,7 @@ def measure_of(case: CaseState, evaluations: Iterable[Evaluation], now: dt.datet
                and case.resolved_at <= case.completion_due_at)
     return Measure(
         handler_id=case.handler_id,
+        handler_path=case.handler_path,
         created_month=month_of(case.created_at),
         resolved_month=month_of(case.resolved_at) if case.resolved_at else None,
         exclusion=exclusion_of(case),
@@ -204,8 +221,16 @@ def counters_of(measure: Measure) -> dict[str, int]:
 RollupKey = tuple[str, int, int]  # (basis, month, unit id)
 
 
-def contributions(measure: Measure | None, ancestors: dict[int, tuple[int, ...]]) -> dict[RollupKey, dict[str, int]]:
-    """Every rollup row `measure` adds to, with what it adds; `ancestors` maps a unit to itself and its parents."""
+def units_of(measure: Measure) -> tuple[int, ...]:
+    """The handler and every unit above it, from the path kept on the measure."""
+    assert measure.handler_id is not None
+    units = tuple(int(p) for p in measure.handler_path.strip("/").split("/") if p)
+    return units or (measure.handler_id,)  # a unit without a path (never saved through Unit.save)
+
+
+def contributions(measure: Measure | None) -> dict[RollupKey, dict[str, int]]:
+    """Every rollup row `measure` adds to, with what it adds: a function of the measure alone, so that taking
+    a stored measure out is the exact inverse of having put it in."""
     if measure is None or measure.handler_id is None:
         return {}
     counters = {name: n for name, n in counters_of(measure).items() if n}
@@ -214,7 +239,7 @@ def contributions(measure: Measure | None, ancestors: dict[int, tuple[int, ...]]
     for basis, month in months.items():
         if not month:
             continue
-        for unit_id in ancestors.get(measure.handler_id, (measure.handler_id,)):
+        for unit_id in units_of(measure):
             out[(str(basis), month, unit_id)] = counters
     return out
 

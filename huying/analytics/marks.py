@@ -2,7 +2,8 @@
 
 The mark is a row (the measure's `refresh_at`), not a message: whatever was acknowledged is counted once the
 worker passes, even if a process dies in between. Events written by `bulk_create` (the demo's history)
-send no signal; whoever writes them calls `measures_mark_all` afterwards.
+send no signal; whoever writes them calls `measures_mark_all` afterwards. A unit moved in the organisation tree
+marks the measures of every case it (or a unit below it) is accountable for: they count for other units now.
 """
 
 from django.db import IntegrityError, transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from huying.analytics.models import CaseMeasure
 from huying.cases.models import CaseEvent
+from huying.org.models import Unit
 
 
 def measure_mark(case_id: int) -> None:
@@ -46,3 +48,14 @@ def measures_mark_all() -> int:
 def _case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
         measure_mark(instance.case_id)
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="analytics_unit_moved")
+def _unit_saved(sender, instance: Unit, created: bool, raw: bool = False, **kwargs) -> None:
+    # Unit.save() writes the new path of the unit and its subtree *after* this signal: `instance.path` is still
+    # the old one here, and the measures counted under it are exactly those whose kept path starts with it.
+    if created or raw or not instance.path:
+        return
+    new_path = f"{instance.parent.path if instance.parent else '/'}{instance.pk}/"
+    if new_path != instance.path:
+        CaseMeasure.objects.filter(handler_path__startswith=instance.path).update(refresh_at=timezone.now())

@@ -56,14 +56,24 @@ class MeasureSettings(models.Model):
         return str(_("考核口径"))
 
     def clean(self) -> None:
+        errors: dict[str, object] = {}
         if self.weight_response + self.weight_solved + self.weight_satisfied != 100:
-            raise ValidationError({"weight_satisfied": _("三项权重之和须为100")})
+            errors["weight_satisfied"] = _("三项权重之和须为100")
         if not 0 <= self.basic_weight <= 1:
-            raise ValidationError({"basic_weight": _("折算系数须在0至1之间")})
+            errors["basic_weight"] = _("折算系数须在0至1之间")
         if not 1 <= self.basic_min_score <= self.satisfied_min_score <= 5:
-            raise ValidationError({"basic_min_score": _("评分界限须满足 1 ≤ 基本满意 ≤ 满意 ≤ 5")})
-        if self.failing_band > self.good_band:
-            raise ValidationError({"failing_band": _("黑榜线不能高于红榜线")})
+            errors["basic_min_score"] = _("评分界限须满足 1 ≤ 基本满意 ≤ 满意 ≤ 5")
+        for name in ("good_band", "failing_band"):
+            if not 0 <= getattr(self, name) <= 100:
+                errors[name] = _("红黑榜线须在0至100之间")
+        if "failing_band" not in errors and self.failing_band > self.good_band:
+            errors["failing_band"] = _("黑榜线不能高于红榜线")
+        if errors:
+            raise ValidationError(errors)
+
+    def bands_differ(self, other: "MeasureSettings") -> bool:
+        """Whether the score bands (which change how a rating counts) differ from `other`'s."""
+        return (self.satisfied_min_score, self.basic_min_score) != (other.satisfied_min_score, other.basic_min_score)
 
     @classmethod
     def current(cls) -> "MeasureSettings":
@@ -98,6 +108,9 @@ class CaseMeasure(models.Model):
     # The accountable unit (考核对象): the unit holding the case, else the deepest unit of its place.
     handler = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 db_constraint=False)
+    # The handler's path when the measure was computed: the rollup rows it was added to are exactly these units,
+    # so it is taken out of the same rows even if the organisation tree changed since.
+    handler_path = models.CharField(max_length=255, blank=True)
     created_month = models.PositiveIntegerField(default=0)  # yyyymm in local time
     resolved_month = models.PositiveIntegerField(null=True, blank=True)
     exclusion = models.CharField(max_length=24, blank=True)  # why it does not count, or empty

@@ -11,10 +11,16 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from huying.analytics.models import COUNTERS, BandMetric, MeasureSettings, PeriodBasis, UnitRollup
+from huying.lib.errors import InvalidInput
 from huying.org.models import Unit
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = {MONTH: _("月度"), QUARTER: _("季度"), YEAR: _("年度")}
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+class PeriodError(InvalidInput, ValueError):
+    """A period that cannot be read; a ValueError too, for callers that only know that."""
 
 
 @dataclass(frozen=True, order=True)
@@ -27,18 +33,22 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> "Period":
-        """`2026-03` (month), `2026-Q1` (quarter) or `2026` (year); ValueError otherwise."""
-        text = text.strip().upper()
-        if len(text) == 4 and text.isdigit():
-            return cls(YEAR, int(text))
+        """`2026-03` (month), `2026-Q1` (quarter) or `2026` (year); PeriodError (field "period") otherwise."""
+        text = (text or "").strip().upper()
         year, _sep, rest = text.partition("-")
-        if not year.isdigit() or len(year) != 4:
-            raise ValueError(text)
-        if rest.startswith("Q") and rest[1:].isdigit() and 1 <= int(rest[1:]) <= 4:
-            return cls(QUARTER, int(year), int(rest[1:]))
-        if rest.isdigit() and 1 <= int(rest) <= 12:
-            return cls(MONTH, int(year), int(rest))
-        raise ValueError(text)
+        # ASCII digits only: str.isdigit() also accepts "²" and full-width digits, which int() may refuse.
+        if not (len(year) == 4 and year.isascii() and year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
+            raise _bad_period(text)
+        if not _sep:
+            return cls(YEAR, int(year))
+        number = rest[1:] if rest.startswith("Q") else rest
+        if not (1 <= len(number) <= 2 and number.isascii() and number.isdigit()):
+            raise _bad_period(text)
+        if rest.startswith("Q") and 1 <= int(number) <= 4:
+            return cls(QUARTER, int(year), int(number))
+        if not rest.startswith("Q") and 1 <= int(number) <= 12:
+            return cls(MONTH, int(year), int(number))
+        raise _bad_period(text)
 
     @classmethod
     def month_of(cls, day: dt.date) -> "Period":
@@ -74,6 +84,11 @@ class Period:
         """The first day after the period."""
         last = self.months()[-1] % 100
         return dt.date(self.year + 1, 1, 1) if last == 12 else dt.date(self.year, last + 1, 1)
+
+
+def _bad_period(text: str) -> PeriodError:
+    return PeriodError(_("统计周期“%(value)s”无法识别，请按 2026-03（月）、2026-Q1（季）或 2026（年）的格式填写")
+                       % {"value": text[:20]}, field="period")
 
 
 @dataclass
@@ -169,7 +184,9 @@ RATE_NAMES = tuple(f.name for f in fields(Rates))
 
 
 def band_of(rates: Rates, counts: Counts, settings: MeasureSettings) -> str:
-    if counts.evaluated < settings.band_min_evaluated and settings.band_metric == BandMetric.SATISFIED:
+    """红榜 (value ≥ the good line), 黑榜 (value < the failing line) or neither; a unit with fewer evaluations than
+    `band_min_evaluated` is ranked but listed on neither, whichever figure the bands read."""
+    if counts.evaluated < settings.band_min_evaluated:
         return ""
     value = rates.satisfied if settings.band_metric == BandMetric.SATISFIED else rates.composite
     if value is None:

@@ -24,21 +24,23 @@ from huying.analytics.facts import (
     add_into,
     case_state,
     contributions,
+    handler_of,
     measure_of,
     refresh_moment,
 )
-from huying.analytics.models import COUNTERS, CaseMeasure, MeasureSettings, UnitRollup
+from huying.analytics.models import COUNTERS, CaseMeasure, MeasureSettings, UnitRollup, Verdict
 from huying.cases.models import Case
 from huying.feedback.models import CallBack, Rating, Satisfaction
 from huying.org.models import Unit
 
-CALLBACK_VERDICTS: dict[str, int] = {Satisfaction.SATISFIED: 3, Satisfaction.BASIC: 2, Satisfaction.UNSATISFIED: 1}
+CALLBACK_VERDICTS: dict[str, int] = {Satisfaction.SATISFIED: Verdict.SATISFIED, Satisfaction.BASIC: Verdict.BASIC,
+                                     Satisfaction.UNSATISFIED: Verdict.UNSATISFIED}
 
 
-def unit_ancestors() -> dict[int, tuple[int, ...]]:
-    """Every unit → itself and the units above it, from the materialised paths (one query)."""
-    return {pk: tuple(int(p) for p in path.strip("/").split("/") if p)
-            for pk, path in Unit.objects.values_list("pk", "path")}
+def unit_paths(unit_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Unit id → materialised path, for these units (or all of them), in one query."""
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=set(unit_ids))
+    return dict(units.values_list("pk", "path"))
 
 
 def score_bands() -> ScoreBands:
@@ -50,25 +52,32 @@ def evaluations_of(case_ids: list[int], bands: ScoreBands) -> dict[int, list[Eva
     """The resident ratings and reached call-backs of these cases (two queries)."""
     out: dict[int, list[Evaluation]] = defaultdict(list)
     ratings = Rating.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "round", "created_at", "source", "solved", "satisfaction")
-    for case_id, rnd, at, source, solved, score in ratings:
+        "pk", "case_id", "round", "created_at", "source", "solved", "satisfaction")
+    for pk, case_id, rnd, at, source, solved, score in ratings:
         out[case_id].append(Evaluation(rnd, at, "callback" if source == "callback" else "resident", solved,
-                                       bands.verdict(score)))
+                                       bands.verdict(score), pk))
+    # An unreached call-back is kept for the record but decides nothing.
     callbacks = CallBack.objects.filter(case_id__in=case_ids, reached=True).values_list(
-        "case_id", "round", "created_at", "solved", "satisfaction")
-    for case_id, rnd, at, reached_solved, satisfaction in callbacks:
-        out[case_id].append(Evaluation(rnd, at, "callback", bool(reached_solved), CALLBACK_VERDICTS[satisfaction]))
+        "pk", "case_id", "round", "created_at", "solved", "satisfaction")
+    for pk, case_id, rnd, at, reached_solved, satisfaction in callbacks:
+        out[case_id].append(Evaluation(rnd, at, "callback", bool(reached_solved), CALLBACK_VERDICTS[satisfaction],
+                                       pk))
     return out
 
 
-def measures_compute(case_ids: list[int], *, now: dt.datetime,
-                     bands: ScoreBands) -> dict[int, tuple[Measure, dt.datetime | None]]:
-    """Each case's measure and its next refresh moment, computed from the database as it is now."""
-    rows = Case.objects.filter(pk__in=case_ids).values(*CASE_COLUMNS)
+def measures_compute(case_ids: list[int], *, now: dt.datetime, bands: ScoreBands,
+                     paths: dict[int, str] | None = None) -> dict[int, tuple[Measure, dt.datetime | None]]:
+    """Each case's measure and its next refresh moment, computed from the database as it is now.
+
+    `paths` (unit id → path) may be given by a caller that reads every unit anyway; else the handlers' are read.
+    """
+    rows = list(Case.objects.filter(pk__in=case_ids).values(*CASE_COLUMNS))
+    if paths is None:
+        paths = unit_paths(h for h in map(handler_of, rows) if h is not None)
     evaluations = evaluations_of(case_ids, bands)
     out = {}
     for row in rows:
-        state = case_state(row)
+        state = case_state(row, paths)
         measure = measure_of(state, evaluations.get(state.pk, ()), now)
         out[state.pk] = (measure, refresh_moment(state, measure))
     return out
@@ -95,13 +104,12 @@ def measures_refresh(*, batch: int = 500, now: dt.datetime | None = None) -> Ref
         if not claimed:
             return RefreshReport()
         fresh = measures_compute([m.pk for m in claimed], now=now, bands=score_bands())
-        ancestors = unit_ancestors()
         delta: dict[RollupKey, dict[str, int]] = {}
         for row in claimed:
-            add_into(delta, contributions(stored_measure(row), ancestors), sign=-1)
+            add_into(delta, contributions(stored_measure(row)), sign=-1)
             new, row.refresh_at = fresh.get(row.pk, (None, None))
             if new is not None:
-                add_into(delta, contributions(new, ancestors))
+                add_into(delta, contributions(new))
                 for name in MEASURE_FIELDS:
                     setattr(row, name, getattr(new, name))
                 row.computed_at = now
@@ -145,10 +153,9 @@ def _stored_measures(chunk: int = 5000) -> Iterator[Measure]:
 
 
 def rollups_sum(measures: Iterable[Measure]) -> dict[RollupKey, dict[str, int]]:
-    ancestors = unit_ancestors()
     total: dict[RollupKey, dict[str, int]] = {}
     for measure in measures:
-        add_into(total, contributions(measure, ancestors))
+        add_into(total, contributions(measure))
     return {key: counters for key, counters in total.items() if any(counters.values())}
 
 
@@ -176,12 +183,13 @@ def rollups_stored() -> dict[RollupKey, dict[str, int]]:
 def rollups_expected(*, now: dt.datetime | None = None, chunk: int = 2000) -> dict[RollupKey, dict[str, int]]:
     """The rollups as they should be, computed straight from the cases and evaluations (not the measures)."""
     now = now or timezone.now()
-    bands = score_bands()
+    bands, paths = score_bands(), unit_paths()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
 
     def measures() -> Iterator[Measure]:
         for start in range(0, len(ids), chunk):
-            for measure, _due in measures_compute(ids[start:start + chunk], now=now, bands=bands).values():
+            batch = measures_compute(ids[start:start + chunk], now=now, bands=bands, paths=paths)
+            for measure, _due in batch.values():
                 yield measure
 
     return rollups_sum(measures())

@@ -26,6 +26,8 @@ from huying.cases.api_schemas import (
     CodeName,
     CohandlersIn,
     DispatchIn,
+    ExclusionDecisionIn,
+    ExclusionRequestIn,
     ExtensionDecisionIn,
     ExtensionRequestIn,
     InstructIn,
@@ -92,6 +94,11 @@ def _act(request: AuthedRequest, number: str, service: Callable, **arguments) ->
         case = _case(request.auth, number, for_update=True)
         service(case=case, by=request.auth, **arguments)
     return case
+
+
+def case_for(user: User, number: str, *, for_update: bool = False) -> Case:
+    """The case `user` may see (NotFound otherwise), for endpoints that apps above this one add to /cases."""
+    return _case(user, number, for_update=for_update)
 
 
 # ---- cases -------------------------------------------------------------------------------------------------
@@ -313,6 +320,35 @@ def case_group_report(request: AuthedRequest, number: str, payload: ReportBackIn
 def case_open_video(request: AuthedRequest, number: str, payload: VersionIn | None = None):
     payload = payload or VersionIn()
     return _act(request, number, services.case_open_video, version=payload.version)
+
+
+# ---- how the case counts in the three rates: exclusions (考核核减) ---------------------------------------------
+# The call-back (POST /cases/{number}/callback, 回访) writes the feedback app's CallBack row; the cases app may not
+# import it, so that endpoint is added to /cases by a module above both.
+
+
+@cases_router.post("/{number}/exclusion/request", response=CaseDetail,
+                   summary="Ask to exclude from the rates (申请核减)",
+                   description="The case stops counting in the three rates only once a supervisor approves. "
+                               "Allowed to dispatchers and to the unit handling the case; `note` is required.")
+def case_request_exclusion(request: AuthedRequest, number: str, payload: ExclusionRequestIn):
+    return _act(request, number, services.case_request_exclusion, reason=payload.reason.value, note=payload.note,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/exclusion/decide", response=CaseDetail, summary="Decide an exclusion (核减审批)",
+                   description="A command centre or leader outside the unit that asked approves or refuses the "
+                               "pending request; a refusal needs a `note`.")
+def case_decide_exclusion(request: AuthedRequest, number: str, payload: ExclusionDecisionIn):
+    return _act(request, number, services.case_decide_exclusion, approve=payload.approve, note=payload.note,
+                version=payload.version)
+
+
+@cases_router.post("/{number}/exclusion/restore", response=CaseDetail, summary="Count the case again (撤销核减)",
+                   description="Undo an approved exclusion (command centre or leader); `note` says why. The rates "
+                               "count the case again from the worker's next refresh.")
+def case_restore_counting(request: AuthedRequest, number: str, payload: NoteIn):
+    return _act(request, number, services.case_restore_counting, note=payload.note, version=payload.version)
 
 
 # ---- pick lists --------------------------------------------------------------------------------------------

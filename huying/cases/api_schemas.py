@@ -11,7 +11,7 @@ from pydantic import AfterValidator, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from huying.cases import permissions
-from huying.cases.models import Case, Channel, Urgency
+from huying.cases.models import Case, Channel, ExclusionReason, Urgency
 from huying.cases.permissions import may
 from huying.cases.selectors import cases_visible_to
 from huying.cases.workflow import ACTIVE, Status
@@ -54,6 +54,7 @@ Text100: TypeAlias = Annotated[str, Field(max_length=100), AfterValidator(_no_nu
 Text200: TypeAlias = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 Text300: TypeAlias = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
 Text500: TypeAlias = Annotated[str, Field(max_length=500), AfterValidator(_no_nul)]
+Text2000: TypeAlias = Annotated[str, Field(max_length=2000), AfterValidator(_no_nul)]
 
 Code: TypeAlias = Text64
 When: TypeAlias = Annotated[dt.datetime, AfterValidator(_sane_datetime)]
@@ -162,6 +163,16 @@ class ResponseGroupIn(VersionIn):
     lead: Code = Field(description="unit code of the lead unit (牵头单位)")
     units: list[Code] = Field(min_length=1, max_length=50, description="unit codes of the member units")
     note: Text = ""
+
+
+class ExclusionRequestIn(VersionIn):
+    reason: ExclusionReason = Field(description="why the case should not count (考核核减原因)")
+    note: Text = Field(description="the facts behind the request; required")
+
+
+class ExclusionDecisionIn(VersionIn):
+    approve: bool = Field(description="true takes the case out of the three rates; false refuses the request")
+    note: Text = Field("", description="why; required when refusing")
 
 
 class Ordering(enum.StrEnum):
@@ -362,12 +373,16 @@ ACTION_PATHS: dict[str, list[tuple[str, str]]] = {
     "supervise": [("supervise", "supervise")], "lift_supervision": [("lift-supervision", "lift_supervision")],
     "instruct": [("instruct", "instruct")], "convene": [("response-group", "convene")],
     "group_report": [("group-report", "group_report")], "video": [("video", "video")],
+    "callback": [("callback", "callback")], "request_exclusion": [("exclusion/request", "request_exclusion")],
+    "decide_exclusion": [("exclusion/decide", "decide_exclusion")],
+    "restore_counting": [("exclusion/restore", "restore_counting")],
 }
 
 
 def actions_for(user: User, case: Case) -> list[str]:
     """The action endpoints worth offering: the workflow table ∩ the case's state ∩ the permission table."""
-    return [path for action in permissions.actions_for(user, case) for path, rule in ACTION_PATHS[action]
+    # .get: an action the workflow gains before it has an endpoint is not offered, rather than failing the read.
+    return [path for action in permissions.actions_for(user, case) for path, rule in ACTION_PATHS.get(action, ())
             if rule == action or may(user, case, rule)]
 
 
@@ -387,6 +402,8 @@ class CaseDetail(CaseListItem):
     merged_into: str | None = Field(None, description="number of the case this one was merged into")
     supervised_at: LocalTime | None = Field(None, description="when the case was marked for supervision (挂牌督办)")
     supervision_note: str
+    exclusion: str = Field(description="why the case is out of the three rates (考核核减), empty when it counts")
+    exclusion_requested: str = Field(description="the reason of an exclusion request awaiting approval, or empty")
     updated_at: LocalTime
     deadlines: DeadlinesOut
     assignments: list[AssignmentOut]

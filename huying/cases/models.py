@@ -153,6 +153,12 @@ class Case(models.Model):
             # The duplicate filter's candidate searches: the same grid, or the same category, lately.
             models.Index(fields=["grid", "created_at"], name="case_grid_created"),
             models.Index(fields=["category", "created_at"], name="case_category_created"),
+            # The queue of exclusion requests awaiting approval (核减待审批).
+            models.Index(fields=["exclusion_requested"], name="case_exclusion_requested",
+                         condition=~models.Q(exclusion_requested="")),
+            # The public record (公示) lists the latest results first.
+            models.Index(fields=["resolved_at"], name="case_resolved_public",
+                         condition=models.Q(status__in=("resolved", "closed"))),
         ]
 
     def __str__(self) -> str:

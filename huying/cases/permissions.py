@@ -57,13 +57,21 @@ def _may_decide_extension(user: User, case: Case) -> bool:
 
 
 def _may_decide_exclusion(user: User, case: Case) -> bool:
-    # The same separation as extensions: whoever asked to take a case out of the rates does not approve it.
+    # Separation of duties: nobody approves their own request, and the unit being measured (the one holding the
+    # case, or the one that asked) does not take its own case out of the rates. An operator asks on the
+    # hotline's behalf, so the supervisors of the operator's own centre may decide that request.
     if not is_supervisor(user) or not case.exclusion_requested:
         return False
-    asked = case.events.filter(action="request_exclusion").order_by("-created_at", "-pk").first()
+    if user.unit_id is not None and user.unit_id == case.current_unit_id:
+        return False
+    asked = (case.events.filter(action="request_exclusion").select_related("actor")
+             .order_by("-created_at", "-pk").first())
     if asked is None:
         return True
-    return asked.actor_id != user.pk and (user.unit_id is None or asked.actor_unit_id != user.unit_id)
+    if asked.actor_id == user.pk:
+        return False
+    by_operator = asked.actor is not None and asked.actor.role == Role.OPERATOR
+    return by_operator or user.unit_id is None or asked.actor_unit_id != user.unit_id
 
 
 def is_summoned(user: User, case: Case) -> bool:
@@ -133,7 +141,7 @@ ACTION_RULES: dict[str, tuple[Rule, str | Promise]] = {
     "callback": (lambda u, c: u.role in (Role.OPERATOR, Role.COMMAND_CENTRE, Role.ADMIN) or u.is_superuser,
                  _("只有话务员或指挥中心可以登记回访")),
     "request_exclusion": (lambda u, c: is_dispatcher(u) or is_handler(u, c), _("无权申请核减")),
-    "decide_exclusion": (_may_decide_exclusion, _("核减须由申请单位以外的指挥中心或领导审批")),
+    "decide_exclusion": (_may_decide_exclusion, _("核减须由申请人和承办单位以外的指挥中心或领导审批")),
     "restore_counting": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以撤销核减")),
     "solve_on_spot": (_finder_on_own_grid, _("只有发现问题的网格员可以当场解决")),
     "supervise": (lambda u, c: is_supervisor(u), _("只有指挥中心或领导可以挂牌督办")),

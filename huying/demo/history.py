@@ -17,6 +17,7 @@ from huying.demo import paths
 from huying.demo.drafts import Draft, Drafter
 from huying.demo.story import Cutoff, Story
 from huying.demo.world import World
+from huying.feedback.models import CallBack, Rating
 from huying.lib.workcal import SHANGHAI
 
 BATCH = 1000
@@ -139,7 +140,8 @@ def _merge(teller: paths.Teller, story: Story, draft: Draft, target: Story, chro
 
 
 def history_write(chronicle: Chronicle) -> None:
-    """Cases first (their ids feed the events), then merges, events, assignments and the day counters."""
+    """Cases first (their ids feed the events), then merges, events, assignments, ratings, call-backs and the day
+    counters."""
     stories = chronicle.stories
     Case.objects.bulk_create([s.case for s in stories], batch_size=BATCH)
     for case, into in chronicle.merges:
@@ -147,6 +149,8 @@ def history_write(chronicle: Chronicle) -> None:
     Case.objects.bulk_update([case for case, _ in chronicle.merges], ["merged_into"], batch_size=BATCH)
     CaseEvent.objects.bulk_create([e for s in stories for e in s.events], batch_size=BATCH)
     CaseAssignment.objects.bulk_create([a for s in stories for a in s.assignments], batch_size=BATCH)
+    Rating.objects.bulk_create([r for s in stories for r in s.ratings], batch_size=BATCH)
+    CallBack.objects.bulk_create([c for s in stories for c in s.callbacks], batch_size=BATCH)
     _counters_write(chronicle.counters)
 
 

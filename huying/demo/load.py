@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from huying.analytics.marks import measures_mark_all
+from huying.analytics.refresh import measures_refresh_all
 from huying.cases.models import Case
 from huying.cases.timers import timers_rebuild
 from huying.cases.workflow import ACTIVE
@@ -67,4 +69,12 @@ def history_phase(parts: Parts, *, cases: int, months: int, seed: int, now: dt.d
     # Written in bulk, past the services: the open cases' deadlines get their timers here, so the worker
     # reminds and escalates them like any other (the overdue ones on its first pass).
     timers_rebuild(Case.objects.filter(district=parts.demo.district, status__in=ACTIVE).select_related("tier"))
+    ledger_compute()
     return chronicle
+
+
+def ledger_compute() -> int:
+    """The three rates' ledger (考核台账) of the history, as the worker would keep it: the bulk writes sent no
+    signal, so every case is marked here and its measure computed, and the rates pages show real numbers at once."""
+    measures_mark_all()
+    return measures_refresh_all()

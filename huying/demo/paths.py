@@ -9,6 +9,7 @@ from huying.catalog.models import Tier
 from huying.demo import texts
 from huying.demo.drafts import Draft
 from huying.demo.story import Story
+from huying.demo.verdicts import Judges
 from huying.demo.world import World
 from huying.lib.workcal import SHANGHAI
 from huying.org.models import Unit, UnitKind, User
@@ -22,7 +23,10 @@ ESCALATE_SHARE = 0.05
 SUMMON_SHARE = 0.25
 COHANDLER_SHARE = 0.05
 EXTENSION_SHARE = 0.25  # of the cases heading for a missed completion deadline
-REOPEN_SHARE = 0.03
+EXCLUSION_SHARE = 0.015  # asked to be taken out of the rates (申请核减); most requests are approved
+EXCLUSION_APPROVED = 0.75
+# A "not solved" answer sends the case back once (重办), as the default feedback policy does live.
+REOPEN_NOTES = {"callback": "回访反映问题未解决", "resident": "诉求人评价问题未解决"}
 # Whom a street blows the whistle for (吹哨), by matter.
 SUMMONED = {"street_vending": ("城管委", "市场监管局"), "noise": ("生态环境分局", "住建局"),
             "illegal_building": ("城管委", "住建局", "房管局")}
@@ -65,6 +69,7 @@ class Teller:
 
     def __init__(self, world: World):
         self.world, self.rng = world, world.rng
+        self.judges = Judges(world)
 
     def handler(self, unit: Unit | None) -> User | None:
         return self.world.staff.one(self.rng, unit)
@@ -89,7 +94,7 @@ class Teller:
         at = story.at(office(self.world, draft.created_at + minutes(self.world, *wait), None))
         story.record("resolve", at, self.world.operator(), note=draft.result, result=draft.result,
                      resolved_at=at, responded_at=at)
-        self.close(story)
+        self.close(story, draft)
 
     def dispatch(self, story: Story, draft: Draft, to: Unit, tier, at: dt.datetime, by: User | None,
                  note: str = "", data: dict | None = None) -> None:
@@ -155,15 +160,17 @@ class Teller:
         handler = self.handler(case.current_unit)
         accepted = story.at(self.respond_time(story))
         story.record("accept", accepted, handler, responded_at=case.responded_at or accepted)
+        if turns and self.rng.random() < EXCLUSION_SHARE:
+            self.exclude(story, handler)
         resolve_at = self.resolve_time(story, accepted)
         story.record("start", story.at(between(self.world, accepted, resolve_at, 0.02, 0.15)), handler)
         if turns:
             handler = self.turn(story, draft, handler, resolve_at)
         at = story.at(resolve_at)
         story.record("resolve", at, handler, note=draft.result, result=draft.result, resolved_at=at)
-        self.close(story)
-        if turns and self.rng.random() < REOPEN_SHARE:
-            self.reopen(story, draft)
+        after = self.close(story, draft, may_reopen=turns)
+        if after:
+            self.reopen(story, draft, after)
 
     def respond_time(self, story: Story) -> dt.datetime:
         dispatched = _dispatched_at(story)
@@ -247,19 +254,51 @@ class Teller:
         story.record("decide_extension", at, self.world.commander(), extension_until=None,
                      completion_due_at=until, data={"approved": True, "until": until.isoformat()})
 
-    def close(self, story: Story) -> None:
-        """The operator calls back (回访) and archives the case (归档)."""
-        at = story.at(office(self.world, story.clock + minutes(self.world, 60, 48 * 60), None))
-        story.record("close", at, self.world.operator(), closed_at=at)
+    def exclude(self, story: Story, handler: User | None) -> None:
+        """The handler asks to take the case out of the three rates (申请核减); the command centre decides."""
+        reason = self.rng.choice(list(texts.EXCLUSION_NOTES))
+        at = story.at(story.clock + minutes(self.world, 10, 120))
+        story.record("request_exclusion", at, handler, note=texts.EXCLUSION_NOTES[reason],
+                     exclusion_requested=reason, data={"reason": reason})
+        approved = self.rng.random() < EXCLUSION_APPROVED
+        at = story.at(office(self.world, at + minutes(self.world, 30, 600), None))
+        story.record("decide_exclusion", at, self.world.commander(), note="" if approved else texts.EXCLUSION_REFUSED,
+                     exclusion_requested="", exclusion=reason if approved else "",
+                     data={"reason": reason, "approved": approved, "requested_by": handler.pk if handler else None})
 
-    def reopen(self, story: Story, draft: Draft) -> None:
-        """The resident was not satisfied at the call-back: the case goes back to its unit (重办)."""
+    def close(self, story: Story, draft: Draft, may_reopen: bool = False) -> str:
+        """The resident may rate (一事一评); the operator calls back (回访) and archives (归档).
+
+        Returns who said "not solved" ("resident" or "callback") when that sends the case back (重办), else "".
+        """
+        judges = self.judges
+        feeling = judges.feeling(story.case.current_unit)
+        rate_at = judges.rating_time(story, draft.channel)
+        call_at = office(self.world, story.clock + minutes(self.world, 60, 48 * 60), None)
+        if rate_at is not None and rate_at < call_at:
+            judges.rate(story, feeling, rate_at)
+            rate_at = None
+            if may_reopen and not feeling.solved:
+                return "resident"
+        if judges.call_back(story, feeling, call_at) and may_reopen and not feeling.solved:
+            return "callback"
+        at = story.at(story.clock + minutes(self.world, 1, 30))
+        story.record("close", at, self.world.operator(), closed_at=at)
+        if rate_at is not None:  # a resident who rates after the archive (the rating window is still open)
+            judges.rate(story, feeling, rate_at)
+            if may_reopen and not feeling.solved:
+                return "resident"
+        return ""
+
+    def reopen(self, story: Story, draft: Draft, after: str) -> None:
+        """The result was not solved: the case goes back to its unit (重办) and is worked once more."""
         case = story.case
-        at = story.at(story.clock + minutes(self.world, 120, 4 * 24 * 60))
+        at = story.at(story.clock + minutes(self.world, 1, 10))
         changes: dict[str, Any] = {"reopen_count": case.reopen_count + 1, "resolved_at": None, "closed_at": None,
                                    "dispatched_at": at}
         if case.tier is not None:
             changes.update(self.world.deadlines(case.tier, draft.request_type, at))
-        story.record("reopen", at, self.world.operator(), note=self.rng.choice(texts.REOPEN_REASONS),
-                     unit=case.current_unit, **changes)
+        data = {"after": after, **({"by_resident": True} if after == "resident" else {})}
+        by = self.world.operator() if after == "callback" else None
+        story.record("reopen", at, by, note=REOPEN_NOTES[after], unit=case.current_unit, data=data, **changes)
         self.work(story, draft, turns=False)

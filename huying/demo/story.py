@@ -9,6 +9,7 @@ import datetime as dt
 
 from huying.cases.models import Case, CaseAssignment, CaseEvent
 from huying.cases.workflow import ACTIVE, transition_target
+from huying.feedback.models import CallBack, Rating
 from huying.org.models import User
 
 ONE_SECOND = dt.timedelta(seconds=1)
@@ -23,6 +24,8 @@ class Story:
         self.case = case
         self.events: list[CaseEvent] = []
         self.assignments: list[CaseAssignment] = []
+        self.ratings: list[Rating] = []
+        self.callbacks: list[CallBack] = []
         self.clock = case.created_at
         self.cutoff = cutoff
         self.stop_on = stop_on

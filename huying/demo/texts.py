@@ -248,12 +248,16 @@ RETURN_REASONS = ("该地址不属于本辖区，请改派", "该事项不属于
 ESCALATE_REASONS = ("涉及多个部门，社区无法协调，申请上报街道", "当事人拒不整改，需要街道执法力量介入",
                     "问题复杂，需要上级协调解决")
 EXTENSION_REASONS = ("需要协调维修资金，申请延期", "施工需要等待配件到货", "涉及多户业主协商，需要更多时间")
-REOPEN_REASONS = ("回访时群众表示问题没有解决", "群众反映问题反弹，要求重新处理")
 INVALID_REASONS = ("来电人表示系误拨", "无实质诉求内容", "经核实为恶意骚扰来电")
 SUMMON_NOTES = ("问题涉及多个职能部门，街道吹哨，请相关部门到场报到", "召集相关部门现场联合处置")
 REPORT_BACK = ("已派人到现场，配合街道完成处置", "已到场报到，本部门职责范围内的问题已处理完毕")
 REDISPATCH_NOTES = ("权责明确后改派", "退单后改派至责任单位")
 COHANDLER_NOTE = "添加协办单位：{names}"
+# Why a handler asks to take a case out of the three rates (申请核减), by reason.
+EXCLUSION_NOTES = {"out_of_jurisdiction": "经核实该事项属于市级部门职责，不在本区考核范围",
+                   "malicious": "诉求人反复就同一已答复事项无理投诉，经核实为恶意诉求",
+                   "duplicate": "与已办结工单为同一诉求，属重复反映"}
+EXCLUSION_REFUSED = "核减理由不充分，请按正常程序办理"
 
 
 @dataclass(frozen=True)

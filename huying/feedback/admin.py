@@ -1,9 +1,10 @@
-"""Ratings are read here, never edited (they are the resident's words); the feedback policy is one editable row."""
+"""Ratings and call-backs are read here, never edited (they are the resident's words, and they count in the three
+rates); the feedback policy is one editable row."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from huying.feedback.models import FeedbackPolicy, Rating
+from huying.feedback.models import CallBack, FeedbackPolicy, Rating
 
 
 @admin.register(Rating)
@@ -24,9 +25,27 @@ class RatingAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(CallBack)
+class CallBackAdmin(admin.ModelAdmin):
+    list_display = ("case", "round", "reached", "solved", "satisfaction", "operator", "created_at")
+    list_filter = ("reached", "solved", "satisfaction")
+    search_fields = ("case__number",)
+    date_hierarchy = "created_at"
+    list_select_related = ("case", "operator")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # recorded through callback_record, which also writes the audit event and may reopen
+
+    def has_change_permission(self, request: HttpRequest, obj: CallBack | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: CallBack | None = None) -> bool:
+        return False
+
+
 @admin.register(FeedbackPolicy)
 class FeedbackPolicyAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "rating_window_days", "reopen_window_days", "reopen_limit")
+    list_display = ("__str__", "rating_window_days", "reopen_window_days", "reopen_limit", "reopen_on_not_solved")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A singleton: FeedbackPolicy.current() creates the row with its defaults on first use.

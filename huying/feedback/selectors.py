@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case, CaseEvent, EventAttachment
+from huying.cases.services.closing import feedback_reopens
 from huying.cases.workflow import Status
 from huying.catalog.models import Category
 from huying.feedback.models import FeedbackPolicy, Rating, RatingSource
@@ -172,7 +173,7 @@ def reopen_blocker(case: Case, policy: FeedbackPolicy, *, now: dt.datetime) -> s
     """
     if case.status not in RATEABLE or case.resolved_at is None:
         return "not_resolved"
-    if case.events.filter(action="reopen", data__by_resident=True).count() >= policy.reopen_limit:
+    if feedback_reopens(case) >= policy.reopen_limit:
         return "reopen_limit_reached"
     if now > case.resolved_at + dt.timedelta(days=policy.reopen_window_days):
         return "reopen_window_passed"

@@ -84,10 +84,18 @@ def rate(request: HttpRequest, token: str) -> HttpResponseBase:
     now, policy = timezone.now(), FeedbackPolicy.current()
     context = {
         "case": case, "token": token, "form": form, "rating": rating_of_round(case),
-        "window_open": rating_window_open(case, policy, now=now),
+        "window_open": rating_window_open(case, policy, now=now), "sent_back": _sent_back_by_rating(case),
         "can_reopen": reopen_blocker(case, policy, now=now) is None, "reopen_form": ReopenForm(),
     }
     return _private(render(request, "feedback/rate.html", context))
+
+
+def _sent_back_by_rating(case) -> bool:
+    """The resident's "not solved" rating has just sent the case back for handling again (重办)."""
+    if case.status != "reopened":
+        return False
+    last = case.events.filter(action="reopen").order_by("-created_at", "-id").first()
+    return last is not None and last.data.get("after") == "resident"
 
 
 @require_http_methods(["GET", "POST"])

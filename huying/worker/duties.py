@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from huying.analytics.bulletin.schedule import bulletins_run_due
 from huying.analytics.refresh import measures_refresh
 from huying.intake.feeds import feeds_poll_due
 from huying.notify.outbox import outbox_send_due
@@ -27,8 +28,10 @@ TIMER_PASS_SECONDS = 10.0
 NOTIFY_PASS_SECONDS = 10.0
 HTTP_TIMEOUT = 10.0  # seconds, per request
 TIMERS, NOTIFY, UPSTREAM, FEEDS, MEASURES = "timers", "notify", "upstream", "feeds", "measures"
-DUTY_NAMES = (TIMERS, NOTIFY, UPSTREAM, FEEDS, MEASURES)
+BULLETINS = "bulletins"
+DUTY_NAMES = (TIMERS, NOTIFY, UPSTREAM, FEEDS, MEASURES, BULLETINS)
 MEASURES_PASS_SECONDS = 10.0
+BULLETINS_INTERVAL = 3600.0  # hourly: the schedule names a day and an hour
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,12 @@ def measures_pass(client: httpx.Client, batch: int) -> Outcome:
     return Outcome(done=done, more=more, summary=f"{done} measures, {rows} rollup rows")
 
 
+def bulletins_pass(client: httpx.Client, batch: int) -> Outcome:
+    """Generate and e-mail the monthly bulletin when the administrator's schedule says so (月度通报)."""
+    sent = bulletins_run_due()
+    return Outcome(done=int(sent is not None), summary=f"bulletin of {sent.month_label} sent" if sent else "")
+
+
 def duties_build(names: list[str], *, interval: float) -> list[Duty]:
     """The chosen duties in a fixed order; `interval` paces the timers and the notifications."""
     known = {
@@ -118,5 +127,6 @@ def duties_build(names: list[str], *, interval: float) -> list[Duty]:
         # Each feed still waits its own poll_minutes; this is only how often the worker looks.
         FEEDS: Duty(FEEDS, 60.0, feeds_pass, headers={"User-Agent": "Huying opinion monitor"}),
         MEASURES: Duty(MEASURES, interval, measures_pass),
+        BULLETINS: Duty(BULLETINS, BULLETINS_INTERVAL, bulletins_pass),
     }
     return [known[name] for name in DUTY_NAMES if name in names]

@@ -1,3 +1,11 @@
-"""URL routes: filled in by the analytics pages."""
+"""URL routes of the public record (公示), mounted at /gongshi/ in the "public" namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from huying.analytics.views import public
+
+urlpatterns = [
+    path("", public.cases, name="cases"),
+    path("rankings/", public.rankings, name="rankings"),
+    path("search/", public.search, name="search"),
+]

@@ -40,7 +40,11 @@ def _reopen(*, case: Case, by: User | None, reason: str, data: dict, version: in
                                "dispatched_at": now, "extended_at": None}
     if case.tier is not None:
         due = deadlines_for(tier=case.tier, request_type=case.request_type, start=now)
-        changes.update(response_due_at=due.response_due_at, completion_due_at=due.completion_due_at)
+        changes["completion_due_at"] = due.completion_due_at
+        # The response was given (and judged, 响应率) against the deadline it had: a reopen restarts the work,
+        # not the response, so a late response does not turn on time by getting a later deadline.
+        if case.responded_at is None:
+            changes["response_due_at"] = due.response_due_at
     case_apply(case=case, action="reopen", by=by, version=version, note=reason, unit=case.current_unit, data=data,
                **changes)
     return case
@@ -53,12 +57,17 @@ def case_reopen_by_resident(*, case: Case, reason: str, window_days: int, limit:
     The caller has proved who they are (tracking link, or number plus the phone's last four digits).
     """
     reason = require_text(reason, "reason")
-    resident_reopens = case.events.filter(action="reopen", data__by_resident=True).count()
-    if resident_reopens >= limit:
+    if feedback_reopens(case) >= limit:
         raise NotAllowed(_("该工单已重办过，不能再次申请重办"), code="reopen_limit_reached")
     if case.resolved_at is None or timezone.now() > case.resolved_at + dt.timedelta(days=window_days):
         raise NotAllowed(_("已超过可申请重办的期限"), code="reopen_window_passed")
     return _reopen(case=case, by=None, reason=reason, data={"by_resident": True})
+
+
+def feedback_reopens(case: Case) -> int:
+    """How many times the resident's voice sent the case back: their own requests, and reopens made by a "not
+    solved" rating or call-back. One count, so the policy's limit is shared by all of them."""
+    return case.events.filter(action="reopen").filter(Q(data__by_resident=True) | Q(data__has_key="after")).count()
 
 
 def case_reopen_after_feedback(*, case: Case, by: User | None, source: str, limit: int) -> bool:
@@ -69,8 +78,7 @@ def case_reopen_after_feedback(*, case: Case, by: User | None, source: str, limi
     """
     if case.status not in ("resolved", "closed"):
         return False
-    made = case.events.filter(action="reopen").filter(Q(data__by_resident=True) | Q(data__has_key="after")).count()
-    if made >= limit:
+    if feedback_reopens(case) >= limit:
         return False
     reason = _("回访反映问题未解决") if source == "callback" else _("诉求人评价问题未解决")
     data: dict[str, Any] = {"after": source}

@@ -17,9 +17,12 @@ from huying.cases import services
 from huying.cases.models import Case, CaseTriage, DuplicateDecision
 from huying.cases.permissions import actions_for, may
 from huying.cases.selectors import access_case
+from huying.feedback.models import CallBack
+from huying.feedback.services import callback_record
 from huying.lib.errors import VersionConflict
 from huying.org.models import User
 from huying.workbench.casepage import forms as f
+from huying.workbench.casepage import measure_forms as m
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class PageAction:
     permission: str = ""  # who may (ACTION_RULES), when it is not `rule` itself
     style: str = ""  # "primary" for the next step of the usual path, "secondary" for the rest
     when: Callable[[Case], bool] | None = None  # a further condition on the case, beyond its status
-    panel: str = ""  # shown in that panel of the page instead of the list of actions ("triage": 研判)
+    # Shown in that panel of the page instead of the list of actions ("triage": 研判, "measure": 考核).
+    panel: str = ""
 
     def form_for(self, case: Case, user: User, data: Any = None, files: Any = None) -> f.ActionForm:
         return self.form(data, files, case=case, user=user, prefix=self.name)
@@ -42,6 +46,11 @@ class PageAction:
 def duplicate_in_question(case: Case) -> bool:
     """The duplicate filter flagged the case (疑似重复) and nobody has answered yet."""
     return CaseTriage.objects.filter(case=case, duplicate_decision=DuplicateDecision.POSSIBLE).exists()
+
+
+def call_back(*, case: Case, by: User, version: int, **arguments: Any) -> CallBack:
+    """回访 through the feedback app's one write path; `perform` has checked the version (a call-back leaves it)."""
+    return callback_record(case=case, by=by, **arguments)
 
 
 # Built at import time, so every label is lazy: it is translated when a page shows it.
@@ -84,6 +93,15 @@ PAGE_ACTIONS: list[PageAction] = [
     PageAction("request-invalidation", "request_invalidation", _("申请无效"), f.ReasonForm,
                services.case_request_invalidation, _("已申请作无效处理")),
     PageAction("invalidate", "invalidate", _("作无效处理"), f.ReasonForm, services.case_invalidate, _("已作无效处理")),
+    # The 考核 panel: call-backs (回访) and exclusions from the three rates (考核核减).
+    PageAction("callback", "callback", _("登记回访"), m.CallBackForm, call_back, _("已登记回访"), style="primary",
+               panel="measure"),
+    PageAction("request-exclusion", "request_exclusion", _("申请核减"), m.ExclusionRequestForm,
+               services.case_request_exclusion, _("已提交核减申请"), panel="measure"),
+    PageAction("decide-exclusion", "decide_exclusion", _("审批核减"), m.ExclusionDecisionForm,
+               services.case_decide_exclusion, _("已审批核减申请"), style="primary", panel="measure"),
+    PageAction("restore-counting", "restore_counting", _("撤销核减"), m.RestoreCountingForm,
+               services.case_restore_counting, _("已撤销核减，工单重新计入考核"), panel="measure"),
 ]
 BY_NAME = {action.name: action for action in PAGE_ACTIONS}
 

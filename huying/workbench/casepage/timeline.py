@@ -10,9 +10,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from huying.cases.models import Case, CaseEvent, EventAttachment, TriageOutcome
+from huying.cases.models import Case, CaseEvent, EventAttachment, ExclusionReason, TriageOutcome
 from huying.cases.workflow import Status
 from huying.catalog.models import Category, DeadlineKind
+from huying.feedback.models import Satisfaction
 from huying.intake.web.triage_words import danger_label, evidence_words, method_label, percent
 from huying.org.models import Unit
 
@@ -34,6 +35,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "alert_head": gettext_lazy("超时告警负责人"), "auto_escalate": gettext_lazy("超时自动上报"),
     "reclassify": gettext_lazy("改类"), "possible_duplicate": gettext_lazy("疑似重复"),
     "not_duplicate": gettext_lazy("确认非重复"),
+    # How the case counts in the three rates (考核): call-backs and exclusions.
+    "callback": gettext_lazy("回访"), "request_exclusion": gettext_lazy("申请核减"),
+    "decide_exclusion": gettext_lazy("核减审批"), "restore_counting": gettext_lazy("撤销核减"),
 }
 TIMER_ACTIONS = ("remind", "overdue", "alert_head", "auto_escalate")
 
@@ -133,8 +137,7 @@ def _step(event: CaseEvent, units: dict[int, Unit], categories: dict[str, str]) 
     if action == "merge_in" and data.get("from"):
         details.append((_("来自工单"), data["from"]))
     _triage_details(details, action, data, categories)
-    if action == "reopen" and data.get("by_resident"):
-        details.append((_("方式"), _("群众申请重办")))
+    _measure_details(details, action, data)
     if action == "lift_supervision" and data.get("requirement"):
         details.append((_("原督办要求"), data["requirement"]))
     if action == "report_back" and data.get("all_reported"):
@@ -146,6 +149,30 @@ def _step(event: CaseEvent, units: dict[int, Unit], categories: dict[str, str]) 
     if action == "video":
         step.link = str(data.get("url", ""))
     return step
+
+
+def _measure_details(details: list[tuple[str, str]], action: str, data: dict) -> None:
+    """Call-backs (回访), the reopenings they and ratings cause, and exclusions from the rates (考核核减)."""
+    if action == "reopen":
+        how = {"callback": _("回访反映未解决，自动重办"), "resident": _("群众评价未解决，自动重办")}
+        if data.get("after") in how:
+            details.append((_("方式"), how[data["after"]]))
+        elif data.get("by_resident"):
+            details.append((_("方式"), _("群众申请重办")))
+    elif action == "callback":
+        details.append((_("联系结果"), _("已联系上") if data.get("reached") else _("未联系上")))
+        if data.get("reached"):
+            details.append((_("问题是否解决"), _("已解决") if data.get("solved") else _("未解决")))
+            details.append((_("满意度"), _choice_label(Satisfaction, data.get("satisfaction"))))
+    elif action in ("request_exclusion", "decide_exclusion", "restore_counting") and data.get("reason"):
+        label = _("原核减原因") if action == "restore_counting" else _("核减原因")
+        details.append((label, _choice_label(ExclusionReason, data["reason"])))
+    if action == "decide_exclusion":
+        details.append((_("审批意见"), _("同意核减") if data.get("approved") else _("不同意")))
+
+
+def _choice_label(choices: Any, value: Any) -> str:
+    return str(choices(value).label) if value in choices.values else str(value or "")
 
 
 def _triage_details(details: list[tuple[str, str]], action: str, data: dict, categories: dict[str, str]) -> None:

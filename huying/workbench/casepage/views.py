@@ -19,6 +19,7 @@ from huying.org.models import User
 from huying.workbench.access import staff, staff_required
 from huying.workbench.casepage.actions import BY_NAME, PageAction, offered, perform
 from huying.workbench.casepage.forms import ActionForm
+from huying.workbench.casepage.measure import measure_panel
 from huying.workbench.casepage.story import case_story, countdown_words
 from huying.workbench.casepage.triage import triage_panel
 
@@ -85,8 +86,11 @@ def _page(request: HttpRequest, user: User, case: Case, *, failed: tuple[PageAct
     shown = [(spec, failed[1] if failed and failed[0] is spec else spec.form_for(case, user))
              for spec in offered(user, case)]
     forms = {spec.name: form for spec, form in shown}
+    story = case_story(user, case)
     context = {
-        "case": case, "story": case_story(user, case), "actions": [(s, f) for s, f in shown if not s.panel],
+        "case": case, "story": story, "actions": [(s, f) for s, f in shown if not s.panel],
+        "measure": measure_panel(case, story.steps),
+        "measure_actions": [(s, f) for s, f in shown if s.panel == "measure"],
         "triage": triage_panel(user, case), "can_merge": "merge" in forms, "can_reclassify": "reclassify" in forms,
         "not_duplicate_form": forms.get("not-duplicate"), "error": error,
         "failed": failed[0].name if failed else "", "failed_form": failed[1] if failed else None,

@@ -18,7 +18,8 @@ from huying.workbench.queues.tabs import DUE_SOON
 
 # What a row reads of a case and its units: `only()` these, the rest of the wide row stays in the database.
 ROW_FIELDS = ("number", "title", "channel", "status", "urgency", "address", "created_at", "responded_at",
-              "response_due_at", "completion_due_at", "supervised_at", "business", "proactive", "category__name",
+              "response_due_at", "completion_due_at", "resolved_at", "supervised_at", "business", "proactive",
+              "exclusion", "exclusion_requested", "category__name",
               "category__name_en", "street__name", "street__name_en", "community__name", "community__name_en",
               "grid__name", "grid__name_en", "current_unit__name", "current_unit__name_en")
 ROW_RELATED = ("category", "street", "community", "grid", "current_unit")
@@ -98,6 +99,7 @@ def row_of(case: Case, now: dt.datetime, instructed: set[int], labels: Labels, u
     row.flags = [label for on, label in (
         (case.supervised_at is not None, _("督办")), (case.business, _("企业")),
         (case.proactive, _("主动发现")), (case.pk in instructed, _("批示")),
+        (bool(case.exclusion_requested), _("核减待审批")), (bool(case.exclusion), _("已核减")),
     ) if on]
     return row
 

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent
 from huying.cases.overdue import IN_HAND, TO_ACCEPT, overdue_q, running_deadline_between
-from huying.cases.permissions import is_dispatcher
+from huying.cases.permissions import is_dispatcher, is_supervisor
 from huying.cases.selectors import cases_visible_to
 from huying.cases.workflow import ACTIVE, Status
+from huying.feedback.models import CallBack, Rating
 from huying.org.models import SUPERVISING_ROLES, Role, Unit, UnitKind, User
 
 S = Status
@@ -122,6 +123,25 @@ def _unassigned(scope: Scope, now: dt.datetime) -> QuerySet[Case]:
                                current_unit__kind=UnitKind.COMMAND_CENTRE)
 
 
+def _to_call_back(scope: Scope, now: dt.datetime) -> QuerySet[Case]:
+    """待回访: resolved cases whose current round (reopen_count) nobody has evaluated yet — no reached call-back
+    and no rating. An unanswered call keeps the case here for another try. Left out: cases nobody can be called
+    about (no phone, problems found by staff) and cases already taken out of the rates (核减)."""
+    reached = CallBack.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"), reached=True)
+    rated = Rating.objects.filter(case=OuterRef("pk"), round=OuterRef("reopen_count"))
+    return (cases_visible_to(scope.user).filter(status=S.RESOLVED, proactive=False, exclusion="")
+            .exclude(reporter_phone="").filter(~Exists(reached), ~Exists(rated)))
+
+
+def _may_call_back(scope: Scope) -> bool:
+    return scope.user.is_superuser or scope.user.role in (Role.OPERATOR, Role.COMMAND_CENTRE)
+
+
+def _exclusion_requests(scope: Scope, now: dt.datetime) -> QuerySet[Case]:
+    """核减待审批: exclusion requests (申请核减) in the supervisor's scope that wait for a decision."""
+    return cases_visible_to(scope.user).exclude(exclusion_requested="")
+
+
 def _all(scope: Scope, now: dt.datetime) -> QuerySet[Case]:
     return cases_visible_to(scope.user)
 
@@ -155,6 +175,9 @@ TABS = (
     Tab("supervised", _("挂牌督办"), _supervised),
     Tab("unassigned", _("权责不清"), _unassigned,
         shown=lambda s: s.user.is_superuser or s.user.role == Role.COMMAND_CENTRE),
+    Tab("to_call_back", _("待回访"), _to_call_back, shown=_may_call_back, sorts=("created", "urgency")),
+    Tab("exclusions", _("核减待审批"), _exclusion_requests, shown=lambda s: is_supervisor(s.user),
+        sorts=("created", "urgency")),
     # Every case this user may see, closed ones too: where search and the status filter reach history.
     Tab("all", _("全部工单"), _all, counted=False, sorts=("created",)),
 )
