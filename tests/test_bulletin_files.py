@@ -84,7 +84,7 @@ def test_the_pdf_names_the_streets_and_departments_with_their_rates(two_months):
     for name in ("东湖街道", "西山街道", "园林局", "水务局", "供水公司", "城乡建设", "环境保护"):
         assert name in text
     assert "55.0" in text and "-45.0" in text and "66.7" in text  # 东湖街道's score and change; the district's rates
-    assert "红榜" in text and "黑榜" in text and "红榜：满意率 ≥ 85.00%；黑榜：满意率 < 75.00%" in text
+    assert "红榜" in text and "黑榜" in text and "红榜：满意率 ≥ 85%；黑榜：满意率 < 75%" in text
 
 
 def test_the_first_page_is_not_blank(two_months):

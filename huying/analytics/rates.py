@@ -151,8 +151,8 @@ def formula(settings: MeasureSettings) -> dict[str, str]:
         "basis": str(PeriodBasis(settings.period_basis).label),
         "exclusions": str(_("不计入：经审批核减、无效、被并单的重复件，以及主动发现的问题（单独统计）")),
         "bands": str(_("红榜：%(metric)s ≥ %(good)s%%；黑榜：%(metric)s < %(bad)s%%") % {
-            "metric": BandMetric(settings.band_metric).label, "good": settings.good_band,
-            "bad": settings.failing_band}),
+            "metric": BandMetric(settings.band_metric).label, "good": f"{Decimal(settings.good_band).normalize():f}",
+            "bad": f"{Decimal(settings.failing_band).normalize():f}"}),
     }
 
 

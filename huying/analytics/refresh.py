@@ -113,7 +113,10 @@ def measures_refresh(*, batch: int = 500, now: dt.datetime | None = None) -> Ref
                 for name in MEASURE_FIELDS:
                     setattr(row, name, getattr(new, name))
                 row.computed_at = now
-        CaseMeasure.objects.bulk_update(claimed, ["computed_at", "refresh_at", *MEASURE_FIELDS], batch_size=500)
+        # One INSERT … ON CONFLICT DO UPDATE per few hundred rows: bulk_update's CASE-per-column statement cost
+        # milliseconds per row, most of a pass.
+        CaseMeasure.objects.bulk_create(claimed, batch_size=500, update_conflicts=True, unique_fields=["case"],
+                                        update_fields=["computed_at", "refresh_at", *MEASURE_FIELDS])
         changed = rollups_add(delta)
     return RefreshReport(measures=len(claimed), rollup_rows=changed)
 
