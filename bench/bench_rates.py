@@ -19,27 +19,32 @@ Building (one child process; everything set-based in SQL, nothing row by row):
   night, each drawn from hashes of its id (the same cases on every build, whatever the chunking): channels
   (hotline 66%, web 12%, …, patrol/visit 1%: 无呼也应, counted apart), request types, categories (skewed), the
   handler (street 30%, community 28%, grid 7%, district bureau 27%, city department 8%) with its tier's
-  deadlines, responded and resolved times (on time or late by the handler's quality), 0.2% never resolved
-  (overdue), 0.7% merged and 0.3% invalid, 1% excluded by approval (考核核减) and 0.1% awaiting approval; 56% of
-  resolved rounds evaluated (60% resident ratings, 40% reached call-backs; 8% unreached call-backs besides); a
-  "not solved" evaluation reopens the case (FeedbackPolicy's default: either source, once), which is then
-  resolved and maybe evaluated again (round 1). Texts are short (title = category, one-line description);
-  no case events, tracking tokens, coordinates or buildings are written (see the output for what the rows hold).
+  deadlines (the response unit, 响应责任单位, is the unit dispatched to; a grid's or community's case escalated by
+  hand sits with the street), responded and resolved times (on time or late by the handler's quality), 0.2%
+  never resolved (overdue), 0.7% merged and 0.3% invalid, 1% excluded by approval (考核核减) and 0.1% awaiting
+  approval; 56% of resolved rounds evaluated (60% resident ratings, 40% reached call-backs; 8% unreached
+  call-backs besides); a "not solved" evaluation reopens the case (FeedbackPolicy's default: either source,
+  once), which is then resolved and maybe evaluated again (round 1). Texts are short (title = category,
+  one-line description); no case events, tracking tokens, coordinates or buildings are written (see the
+  output for what the rows hold).
   Cases, ratings and call-backs of one chunk are one INSERT … SELECT generate_series statement (data-modifying
   CTEs), with the tables' secondary indexes dropped during the load and foreign-key triggers off
   (session_replication_role = replica); the indexes are recreated afterwards (the same definitions, unique
   constraints included), then VACUUM ANALYZE.
 - The ledger: one CaseMeasure per case, computed in SQL from the case rows and their ratings and call-backs by
   the definitions of huying/analytics/facts.py at the build's moment (a transcription, checked below), then the
-  UnitRollup rows by SQL GROUP BY (per handler, then up the unit paths). rollups_rebuild() (Python) would take
-  hours at 25M; its speed is measured on small runs.
+  UnitRollup rows by SQL GROUP BY (per handler, then up the paths kept on the measures: the response counters
+  the response unit's, the others the handler's). rollups_rebuild() (Python, ~10,000 measures/s) would take about
+  an hour at 25M; its speed is measured on runs of ≤ `--full-check` cases.
 
 Measuring (a second child process, the clock moved to the build's moment with time-machine), each operation
 `--repeat` times after one cold call, through the product's code: rates.ranking of the 343 streets for a month
 (with the previous month's change), a quarter and the year, and of the departments; the command-centre figures
-(city and district totals and rates from the rollups; open and overdue now from the case table through the wall
-screen's live_counts); a drill-down first page (the measures behind a street's number, with the count); then the
-worker: `--refresh` random cases marked with measure_mark and measures_refresh timed batch by batch.
+(city and district totals and rates from the rollups; the wall screen's rates (workbench.screen.stats); open and
+overdue now from the case table through the wall screen's live_counts); a drill-down first page (the measures
+behind a street's number, with the count: analytics.selectors.measures_behind); then the worker: `--refresh`
+random cases marked with measure_mark and measures_refresh timed batch by batch, the clock at the build's moment
+(each recomputation must then give back the SQL-built row: the rollups must not move).
 
 Checks: a sample of measures recomputed by measures_compute must equal the SQL-built rows; the rollups of a sample
 of units must equal a Python sum (facts.contributions) of their measures; runs of ≤ `--full-check` cases also
@@ -499,7 +504,11 @@ def cases_sql(first: int, last: int, c: dict) -> str:
         "upstream_source": "CASE WHEN s.channel = 'upstream' THEN 'city_platform' ELSE '' END",
         "upstream_id": "CASE WHEN s.channel = 'upstream' THEN 'U' || s.g ELSE '' END",
         "tier_id": "CASE WHEN s.pending THEN NULL ELSE s.tier_id END",
-        "current_unit_id": "CASE WHEN s.pending THEN NULL ELSE s.unit_id END", "status": "s.status",
+        # A manual escalation (上报) of a grid's or community's case moves it to the street and keeps the
+        # response deadline with the unit that had it (响应责任单位).
+        "current_unit_id": "CASE WHEN s.pending THEN NULL WHEN s.status = 'escalated' AND s.hk IN ('A1', 'A2') "
+                           "THEN s.street_id ELSE s.unit_id END",
+        "response_unit_id": "CASE WHEN s.pending THEN NULL ELSE s.unit_id END", "status": "s.status",
         "dispatched_at": "CASE WHEN s.pending THEN NULL WHEN s.reopened THEN s.ev0_at ELSE s.disp END",
         "response_due_at": f"CASE WHEN s.pending THEN NULL WHEN s.reopened THEN s.ev0_at + s.resp_min * {minute} "
                            f"ELSE s.disp + s.resp_min * {minute} END",
@@ -570,8 +579,8 @@ def measures_load(args: argparse.Namespace, meta: dict) -> None:
 def measure_sql(first: int, last: int, satisfied_min: int, basic_min: int) -> str:
     """facts.measure_of in SQL at the build's moment. The latest evaluation: latest round, then latest moment, a
     call-back winning a tie, then the later row (latest_evaluation); a rating's verdict by the score bands;
-    unreached call-backs decide nothing. The handler: the current unit, else the deepest place unit (handler_of),
-    with its path as it is now (case_state)."""
+    unreached call-backs decide nothing; imported history never counts. The handler: the current unit, else the
+    place's district (handler_of); the response's path: the response unit's, else the handler's (case_state)."""
     from huying.analytics.models import CaseMeasure
 
     t_ref = f"'{T_REF}'::timestamptz"
@@ -592,8 +601,11 @@ def measure_sql(first: int, last: int, satisfied_min: int, basic_min: int) -> st
     columns, values = insert_columns(CaseMeasure, {
         "case_id": "c.id", "computed_at": t_ref, "refresh_at": f"CASE WHEN ({response}) = 1 THEN c.response_due_at END",
         "handler_id": "hu.id", "handler_path": "coalesce(hu.path, '')",
+        "response_path": "coalesce(nullif(ru.path, ''), hu.path, '')",
         "created_month": month.format("c.created_at"), "resolved_month": month.format("c.resolved_at"),
-        "exclusion": "CASE c.status WHEN 'invalid' THEN 'invalid' WHEN 'merged' THEN 'duplicate' ELSE c.exclusion END",
+        "exclusion": "CASE WHEN c.channel = 'import' OR c.upstream_source LIKE 'import:%' THEN 'imported' "
+                     "WHEN c.status = 'invalid' THEN 'invalid' WHEN c.status = 'merged' THEN 'duplicate' "
+                     "ELSE c.exclusion END",
         "proactive": "c.proactive", "response": response, "resolved": "c.resolved_at IS NOT NULL",
         "resolved_on_time": "coalesce(c.resolved_at <= c.completion_due_at, FALSE)",
         "solved": "e.solved", "verdict": "coalesce(e.verdict, 0)", "evaluation_source": "coalesce(e.source, '')",
@@ -603,8 +615,9 @@ def measure_sql(first: int, last: int, satisfied_min: int, basic_min: int) -> st
     }, "bench_rates")
     return (
         f"INSERT INTO analytics_casemeasure ({', '.join(columns)}) SELECT {', '.join(values)} FROM cases_case c "
-        "LEFT JOIN org_unit hu ON hu.id = coalesce(c.current_unit_id, c.grid_id, c.community_id, c.street_id, "
-        f"c.district_id) LEFT JOIN ({evaluations}) AS e ON e.case_id = c.id WHERE c.id BETWEEN {first} AND {last}")
+        "LEFT JOIN org_unit hu ON hu.id = coalesce(c.current_unit_id, c.district_id) "
+        "LEFT JOIN org_unit ru ON ru.id = c.response_unit_id "
+        f"LEFT JOIN ({evaluations}) AS e ON e.case_id = c.id WHERE c.id BETWEEN {first} AND {last}")
 
 
 COUNTED = "m.exclusion = '' AND NOT m.proactive"
@@ -618,20 +631,32 @@ ROLLUP_COUNTERS = {  # facts.counters_of, column by column
 }
 
 
+RESPONSE_COUNTERS = ("response_due", "response_on_time")  # facts.RESPONSE_COUNTERS: the response unit's
+
+
 def rollups_load() -> None:
-    """UnitRollup by GROUP BY: each basis and month per handler first (a few hundred thousand rows), then added up
-    into every unit of the handler's path kept on the measure (facts.contributions / units_of)."""
+    """UnitRollup by GROUP BY (facts.contributions): each basis and month per handler first (a few hundred thousand
+    rows), then added into every unit of the paths kept on the measure — the response counters into the response
+    unit's path, the others into the handler's."""
     ci_wait()
-    counters = ", ".join(f"count(*) FILTER (WHERE {where}) AS {name}" for name, where in ROLLUP_COUNTERS.items())
+    handled = {n: w if n not in RESPONSE_COUNTERS else "FALSE" for n, w in ROLLUP_COUNTERS.items()}
+    responded = {n: w if n in RESPONSE_COUNTERS else "FALSE" for n, w in ROLLUP_COUNTERS.items()}
+
+    def per_handler(counters: dict[str, str], path: str) -> str:
+        return (f"SELECT b.basis, b.month, m.handler_id, {path} AS path, "
+                + ", ".join(f"count(*) FILTER (WHERE {where}) AS {name}" for name, where in counters.items())
+                + " FROM analytics_casemeasure m CROSS JOIN LATERAL (VALUES ('created', m.created_month), "
+                "('resolved', m.resolved_month)) AS b(basis, month) WHERE m.computed_at IS NOT NULL AND "
+                "m.handler_id IS NOT NULL AND b.month IS NOT NULL AND b.month <> 0 GROUP BY 1, 2, 3, 4")
+
     sums = ", ".join(f"sum(h.{name})" for name in ROLLUP_COUNTERS)
     _execute(
         f"INSERT INTO analytics_unitrollup (basis, month, unit_id, {', '.join(ROLLUP_COUNTERS)}) "
         f"SELECT h.basis, h.month, coalesce(p.id::bigint, h.handler_id), {sums} FROM ("
-        f"SELECT b.basis, b.month, m.handler_id, m.handler_path, {counters} FROM analytics_casemeasure m "
-        "CROSS JOIN LATERAL (VALUES ('created', m.created_month), ('resolved', m.resolved_month)) AS b(basis, month) "
-        "WHERE m.computed_at IS NOT NULL AND m.handler_id IS NOT NULL AND b.month IS NOT NULL AND b.month <> 0 "
-        "GROUP BY 1, 2, 3, 4) AS h LEFT JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM h.handler_path), '/')) "
-        "AS p(id) ON TRUE GROUP BY 1, 2, 3")
+        f"{per_handler(handled, 'm.handler_path')} UNION ALL "
+        f"{per_handler(responded, 'coalesce(nullif(m.response_path, %s), m.handler_path)')}) AS h "
+        "LEFT JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM h.path), '/')) AS p(id) ON TRUE "
+        f"GROUP BY 1, 2, 3 HAVING {' + '.join(f'sum(h.{name})' for name in ROLLUP_COUNTERS)} > 0", [""])
 
 
 def data_mix() -> dict:
@@ -727,7 +752,8 @@ def reads_measure(args: argparse.Namespace, counter: QueryCounter) -> list[dict]
     from huying.analytics.models import MeasureSettings, PeriodBasis
     from huying.analytics.rates import Period, counts_by_unit, ranking, rates_of
     from huying.org.models import Unit, UnitKind
-    from huying.workbench.screen.stats import Periods, area_cases, case_rates, live_counts, satisfaction_rate
+    from huying.workbench.screen import stats as screen
+    from huying.workbench.screen.stats import Periods, area_cases, live_counts
 
     settings = MeasureSettings.current()
     month, quarter, year = Period.parse(MONTH), Period.parse(QUARTER), Period.parse(YEAR)
@@ -764,12 +790,17 @@ def reads_measure(args: argparse.Namespace, counter: QueryCounter) -> list[dict]
             return f"open {live['open']:,}, overdue {live['overdue']:,}, received today {today:,}"
         return work
 
-    def wall_screen(unit) -> object:  # the wall screen's own rates today: this month's cases, read directly
+    def wall_screen(unit) -> object:  # the wall screen's rates: from the ledger (ledger_rates) where it reads it
         def work() -> str:
-            periods, scope = Periods.at(timezone.now()), "" if unit is city else unit.path
-            response, resolution = case_rates(area_cases(scope), periods)
-            return (f"response {response.text} of {response.denominator:,}, resolution {resolution.text}, "
-                    f"satisfaction {satisfaction_rate(scope, periods).text}")
+            now, scope = timezone.now(), "" if unit is city else unit.path
+            if hasattr(screen, "ledger_rates"):
+                got = screen.ledger_rates(scope, now)
+                return (f"ledger_rates {got.period}: {got.counts.cases:,} cases, 响应率 {got.rates.response:.2f} "
+                        f"解决率 {got.rates.solved:.2f} 满意率 {got.rates.satisfied:.2f}")
+            periods = Periods.at(now)  # an older screen: this month's rates straight from the cases
+            response, resolution = screen.case_rates(area_cases(scope), periods)
+            return (f"case_rates: response {response.text} of {response.denominator:,}, resolution "
+                    f"{resolution.text}, satisfaction {screen.satisfaction_rate(scope, periods).text}")
         return work
 
     ranked = ranking(units(UnitKind.STREET), month, settings)
@@ -792,8 +823,8 @@ def reads_measure(args: argparse.Namespace, counter: QueryCounter) -> list[dict]
         (f"command centre: city + 16 districts, {MONTH} (rollups)", centre_rollups),
         ("command centre: open/overdue now, city (cases)", centre_live(city)),
         (f"command centre: open/overdue now, {district.name} (cases)", centre_live(district)),
-        ("wall screen's rates now (workbench.screen.stats), city, 2026-12 (cases)", wall_screen(city)),
-        (f"wall screen's rates now (workbench.screen.stats), {district.name}, 2026-12 (cases)", wall_screen(district)),
+        ("wall screen's rates, city, 2026-12 (workbench.screen.stats)", wall_screen(city)),
+        (f"wall screen's rates, {district.name}, 2026-12 (workbench.screen.stats)", wall_screen(district)),
         (f"drill-down, one street: count + first page, {MONTH}, all counted", drill("cases")),
         (f"drill-down, one street: count + first page, {MONTH}, unsatisfied", drill("unsatisfied")),
     ]
@@ -823,7 +854,19 @@ def drill_function():
 
 def refresh_measure(args: argparse.Namespace) -> dict:
     """The worker's incremental refresh: `--refresh` random cases marked (measure_mark, as every case event does),
-    then measures_refresh batch by batch until nothing is due."""
+    then measures_refresh batch by batch until nothing is due.
+
+    The clock stands at the build's moment meanwhile, so that exactly the marked measures are due (a pending
+    response that falls due later would move the rollups by itself) and each recomputation must give the row the
+    SQL build wrote: the rollups must not move at all.
+    """
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(T_REF), tick=False):
+        return _refresh_measure(args)
+
+
+def _refresh_measure(args: argparse.Namespace) -> dict:
     from django.db import connection, transaction
 
     from huying.analytics.marks import measure_mark
@@ -920,18 +963,22 @@ def measures_check(args: argparse.Namespace, t_ref: dt.datetime) -> dict:
 
 
 def units_check() -> dict:
-    """Some units' rollups vs a Python sum (facts.contributions) of the measures whose handler is in their subtree."""
+    """Some units' rollups vs a Python sum (facts.contributions) of the measures whose handler or response unit lies
+    in their subtree (by the paths kept on the measures; every case of the bench was created in 2026)."""
+    from django.db.models import Q
+
     from huying.analytics.facts import MEASURE_FIELDS, Measure, add_into, contributions
     from huying.analytics.models import COUNTERS, CaseMeasure, UnitRollup
     from huying.org.models import Unit
 
     codes = [f"{PREFIX}05S03", f"{PREFIX}02S40", f"{PREFIX}05S03C000", f"{PREFIX}11S05C002", f"{PREFIX}05S03C000G00",
              f"{PREFIX}02B03", f"{PREFIX}D05", f"{PREFIX}U01"]
+    months = [int(YEAR) * 100 + m for m in range(1, 13)]
     differ, rows, measures = [], 0, 0
     for unit in Unit.objects.filter(code__in=codes):
-        subtree = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+        inside = Q(handler_path__startswith=unit.path) | Q(response_path__startswith=unit.path)
         total: dict = {}
-        for values in (CaseMeasure.objects.filter(computed_at__isnull=False, handler_id__in=subtree)
+        for values in (CaseMeasure.objects.filter(inside, computed_at__isnull=False, created_month__in=months)
                        .values_list(*MEASURE_FIELDS).iterator(chunk_size=10_000)):
             measures += 1
             add_into(total, {k: v for k, v in contributions(Measure(*values)).items() if k[2] == unit.pk})
@@ -1074,8 +1121,8 @@ def report(r: dict) -> None:
           f"ms); measures_refresh batches of {f['batch']}: p50 {f['batch_ms']['p50']} ms, p95 {f['batch_ms']['p95']} "
           f"ms, max {f['batch_ms']['max']} ms (of which SQL p50 {f['batch_sql_ms']['p50']} ms); "
           f"{f['recomputed']:,} recomputed in {f['seconds']} s = "
-          f"{f['measures_per_s']:,} measures/s; rollup rows moved {f['rollup_rows_moved']}, totals unchanged "
-          f"{f['rollup_totals_unchanged']}")
+          f"{f['measures_per_s']:,} measures/s (clock at the build's moment: every recomputation must equal the "
+          f"SQL row) — rollup rows moved {f['rollup_rows_moved']}, totals unchanged {f['rollup_totals_unchanged']}")
     c = r["checks"]
     print(f"check: {c['measures']['sampled']:,} measures recomputed by measures_compute, {c['measures']['differ']} "
           f"differ from the SQL build; {len(c['units']['units'])} units' rollups vs facts.contributions over "

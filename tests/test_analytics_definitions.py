@@ -110,8 +110,8 @@ def test_a_consultation_answered_at_once_has_no_response_deadline_to_count(cast,
     case = new_case(request_type=cast.consult, category=None, auto_route=False, description="请问垃圾几点清运")
     svc.case_resolve(case=case, by=cast.operator, result="每天早上七点")
     m = measure(case)
-    assert (m.response, m.resolved, m.handler_id) == (Response.NONE, True, cast.grid1.pk)
-    assert rollup(cast.grid1, SEPT) == counters(cases=1, resolved=1)
+    assert (m.response, m.resolved, m.handler_id) == (Response.NONE, True, cast.district.pk)
+    assert rollup(cast.district, SEPT) == counters(cases=1, resolved=1)
 
 
 def test_a_case_counts_for_the_unit_holding_it_and_every_unit_above(cast, new_case):
@@ -124,12 +124,13 @@ def test_a_case_counts_for_the_unit_holding_it_and_every_unit_above(cast, new_ca
         assert rollup(unit, SEPT) == counters()
 
 
-def test_an_escalated_case_counts_for_the_unit_it_was_handed_to(cast, new_case):
+def test_an_escalated_case_counts_for_the_unit_it_was_handed_to_and_its_response_for_the_unit_that_gave_it(
+        cast, new_case):
     case = new_case()
     svc.case_accept(case=case, by=cast.community_staff)
     svc.case_escalate(case=case, by=cast.community_staff, reason="需街道协调物业")
     assert measure(case).handler_id == cast.east.pk
-    assert rollup(cast.xingfu, SEPT) == counters()
+    assert rollup(cast.xingfu, SEPT) == counters(response_due=1, response_on_time=1)
     assert rollup(cast.east, SEPT) == counters(cases=1, response_due=1, response_on_time=1)
 
 

@@ -155,3 +155,15 @@ def test_an_operators_request_is_decided_by_the_command_centre_of_the_same_centr
     svc.case_decide_exclusion(case=case, by=cast.command, approve=True)
     case.refresh_from_db()
     assert (case.exclusion, case.exclusion_requested) == ("malicious", "")
+
+
+def test_a_street_leader_does_not_take_its_own_communitys_case_out_of_the_rates(cast, new_case):
+    from huying.org.models import Role, User
+
+    case = handled(cast, new_case())  # held by 幸福里社区, under 东湖街道
+    ask(case, cast.community_staff)
+    street_leader = User.objects.create(username="east_leader", unit=cast.east, role=Role.LEADER)
+    with pytest.raises(Forbidden):
+        svc.case_decide_exclusion(case=case, by=street_leader, approve=True)
+    svc.case_decide_exclusion(case=case, by=cast.command, approve=True)  # the district's command centre decides
+    assert case.exclusion == "malicious"

@@ -1,6 +1,7 @@
 """The rollups kept by deltas equal a recomputation from scratch after a long random sequence of case changes.
 
-Each seed plays 80–120 steps through the real services — create, dispatch, accept, escalate, resolve, close, rate,
+Each seed plays 80–120 steps through the real services — create, dispatch, accept, escalate (before and after
+signing: the response stays with the unit that had the deadline), return, resolve, close, rate,
 call back, reopen (by the operator and by the resident), merge, invalidate, ask for, decide and undo exclusions,
 found-on-patrol cases solved on the spot, the deadline timers firing, a change of the score bands, a unit moved in
 the tree — while the clock jumps across response deadlines and month ends and the worker's pass runs at random
@@ -46,7 +47,8 @@ class Game:
         self.targets = [cast.xingfu, cast.east, cast.parks, cast.water, cast.grid1, cast.west]
         self.tiers = [cast.tier_a1, cast.tier_a2, cast.tier_b, cast.tier_c]
         self.moves: list[tuple[int, Callable[[], None]]] = [
-            (6, self.create), (1, self.patrol), (4, self.dispatch), (6, self.accept), (2, self.escalate),
+            (6, self.create), (1, self.patrol), (4, self.dispatch), (6, self.accept), (3, self.escalate),
+            (1, self.give_back),
             (7, self.resolve), (1, self.close), (4, self.rate), (3, self.call_back), (3, self.reopen),
             (1, self.merge), (1, self.invalidate), (2, self.ask_exclusion), (2, self.decide_exclusion),
             (1, self.restore), (6, self.tick), (2, self.timers), (4, self.worker), (1, self.bands), (1, self.move_unit),
@@ -101,10 +103,17 @@ class Game:
             svc.case_accept(case=case, by=self.handler(case))
 
     def escalate(self) -> None:
-        case = self.pick(Status.ACCEPTED, Status.IN_PROGRESS)
+        # From a dispatched case too: a unit that never signed hands it up, the response staying its own.
+        case = self.pick(Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS)
         if case is not None and self.handler(case) is not None:
             self.steps.append(f"escalate {case.pk}")
             svc.case_escalate(case=case, by=self.handler(case), reason="需上级协调")
+
+    def give_back(self) -> None:
+        case = self.pick(Status.DISPATCHED)
+        if case is not None and self.handler(case) is not None:
+            self.steps.append(f"return {case.pk}")
+            svc.case_return(case=case, by=self.handler(case), reason="不属于本单位职责")
 
     def resolve(self) -> None:
         case = self.pick(Status.ACCEPTED, Status.IN_PROGRESS)

@@ -232,6 +232,12 @@ def test_a_street_sees_only_its_own_cases_and_can_pick_no_other_street(cast, mix
     ({"request_type": "nope"}, "诉求类型：没有这个诉求类型"),
     ({"repeat_min": "1"}, "重复来电（件数≥）：不能小于 2"),
     ({"repeat_min": "lots"}, "重复来电（件数≥）：请输入整数"),
+    # The ends of the calendar: refused by name, never an overflow (today is 2026-09-30).
+    ({"date_from": "9999-12-31"}, "起始日期：日期须在 2000-01-01 至 2027-10-01 之间"),
+    ({"date_to": "0001-01-01"}, "截止日期：日期须在 2000-01-01 至 2027-10-01 之间"),
+    ({"date_from": "9999-12-01", "date_to": "9999-12-31"}, "起始日期：日期须在 2000-01-01 至 2027-10-01 之间"),
+    ({"date_from": "1999-12-31", "date_to": "2000-01-31"}, "起始日期：日期须在 2000-01-01 至 2027-10-01 之间"),
+    ({"date_to": "2027-10-02"}, "截止日期：日期须在 2000-01-01 至 2027-10-01 之间"),
 ])
 def test_bad_input_is_refused_in_chinese_naming_the_field(cast, client, query, message):
     client.force_login(cast.command)
@@ -239,6 +245,26 @@ def test_bad_input_is_refused_in_chinese_naming_the_field(cast, client, query, m
         response = client.get(url, query)
         assert response.status_code == 400, url
         assert message in response.content.decode(), url
+
+
+def test_the_first_and_last_days_allowed_are_accepted(cast, client):
+    client.force_login(cast.command)
+    for query in ({"date_from": "2000-01-01"}, {"date_from": "2027-09-01", "date_to": "2027-10-01"},
+                  {"date_to": "2000-01-01"}):
+        assert client.get(PAGE, query).status_code == 200, query
+
+
+def test_the_field_and_its_message_are_joined_by_a_translatable_format(cast, monkeypatch):
+    """An English catalogue gives "%(label)s: %(message)s": the full-width colon is the Chinese text's, not code's."""
+    from django.http import QueryDict
+
+    from huying.analytics.views import trends as view
+
+    english = {"%(label)s：%(message)s": "%(label)s: %(message)s"}
+    monkeypatch.setattr(view, "_", lambda text: english.get(text, text))
+    form = view.TrendFilterForm(QueryDict("interval=month"), user=cast.command)
+    assert not form.is_valid()
+    assert form.problems() == ["统计粒度: 只能按日或按周统计"]
 
 
 def test_the_page_needs_a_signed_in_staff_member(cast, client):

@@ -20,7 +20,9 @@ def test_the_public_record_reads_on_a_phone_without_personal_data(phone_page, tr
     phone_page.goto("/gongshi/")
     card = phone_page.locator(f'article[data-number="{case.number}"]')
     expect(card).to_contain_text("东湖街道 · 幸福里社区")
-    expect(card.locator("h2")).to_have_text("我叫王**，电话139****5678，住（地址略），楼下垃圾三天没人清运")
+    expect(card.locator("h2")).to_have_text("垃圾清运 · 投诉")  # the category, never the resident's own title
+    expect(card).not_to_contain_text("垃圾三天没人清运")
+    expect(card.locator("p.result")).to_contain_text("网格员赵**上门联系王**先生（139****5678）")
     expect(phone_page.locator("footer")).to_contain_text("诉求人要求匿名的诉求")
     assert fits_the_screen(phone_page)
     screenshot(phone_page, "public-record-phone")

@@ -34,8 +34,9 @@ def test_a_resident_who_is_not_satisfied_reopens_the_case(phone_page, transactio
     phone_page.get_by_label("未解决").check()
     phone_page.get_by_label("评价内容").fill("路灯还是不亮")
     phone_page.get_by_role("button", name="提交评价").click()
-    phone_page.get_by_label("仍未解决的情况").fill("晚上还是一片黑")
-    phone_page.get_by_role("button", name="提交重办申请").click()
+    # By the default feedback policy a "not solved" rating sends the case back at once (未解决自动重办).
+    expect(phone_page.locator(".thanks")).to_contain_text("工单已退回承办单位重新办理")
+    phone_page.get_by_role("link", name="返回办理进度").click()
     expect(phone_page.locator(".status")).to_have_text("重办")
     expect(phone_page.locator(".timeline")).to_contain_text("已评价")
     assert Case.objects.get(pk=case.pk).status == "reopened"

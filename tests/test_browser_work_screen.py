@@ -31,7 +31,7 @@ def test_the_screen_draws_its_charts_numbers_lists_and_map(wall, live_server, ca
     assert wall.inner_text("[data-kpi=today] >> nth=0") == "3"
     assert wall.inner_text(".kpis [data-kpi=month]") == "3"
     assert wall.inner_text(".kpis [data-kpi=open]") == "3"
-    assert wall.inner_text("[data-rate=satisfaction]") == "—"
+    assert wall.inner_text("[data-rate=satisfied]") == "—"
     assert emergency.number in wall.inner_text("#emergency-list")
     assert wall.locator("#screen-map .leaflet-overlay-pane path.leaflet-interactive").count() == 3  # the grids
     # The lone case in 桃园网格1 is a marker of its own; the two in 幸福里网格1 share a cluster.
@@ -60,7 +60,22 @@ def test_the_screen_refreshes_its_figures_without_reloading(wall, live_server, c
 def test_an_empty_district_shows_dashes_and_empty_charts(wall, live_server, cast):
     sign_in(wall, "command", "/work/screen/")
     wall.wait_for_selector("#stage[data-drawn][data-map=drawn]")
-    assert [wall.inner_text(f"[data-rate={name}]") for name in ("response", "resolution", "satisfaction")] == [
-        "—", "—", "—"]
+    assert [wall.inner_text(f"[data-rate={name}]") for name in ("response", "solved", "satisfied", "composite")] == [
+        "—", "—", "—", "—"]
     assert wall.inner_text("#overdue-list tbody") == "无"
     screenshot(wall, "screen-empty")
+
+
+def test_the_refresh_brings_the_ledgers_rates_and_their_period(wall, live_server, cast, new_case):
+    from huying.analytics.refresh import measures_refresh_all
+    from tests.test_analytics_ledger_helpers import handled, rated
+
+    sign_in(wall, "command", "/work/screen/")
+    wall.wait_for_selector("#stage[data-drawn][data-map=drawn]")
+    assert wall.inner_text("[data-rate=period]") == "2026-09 · 按受理时间统计"
+    rated(handled(cast, new_case()), satisfaction=5)
+    measures_refresh_all()  # the worker's pass
+    wall.evaluate("window.huyingScreen.refresh()")
+    wall.wait_for_function("document.querySelector('[data-rate=solved]').textContent === '100.0%'")
+    assert wall.inner_text("[data-rate-sub=satisfied]") == "1/1"
+    assert wall.inner_text("[data-rate=composite]") == "100.0"

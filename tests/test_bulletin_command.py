@@ -70,6 +70,29 @@ def test_an_out_path_that_is_a_file_is_refused(cast, tmp_path):
         bulletin("--month", "2026-09", "--out", str(target))
 
 
+@pytest.mark.parametrize("out", ["/proc/huying-bulletin", "/dev/null/huying-bulletin"])
+def test_an_out_directory_that_cannot_be_written_is_refused_by_name_without_a_traceback(cast, out):
+    with pytest.raises(CommandError, match=f"^--out: 无法写入 {out}"):
+        bulletin("--month", "2026-09", "--out", out)
+
+
+def test_a_file_that_cannot_be_written_is_refused_by_name(cast, tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "bulletin-T310101-2026-09-created.xlsx").mkdir()  # a directory where the file should go
+    with pytest.raises(CommandError, match="^--out: 无法写入 .*bulletin-T310101-2026-09-created.xlsx"):
+        bulletin("--month", "2026-09", "--out", str(target))
+
+
+def test_the_messages_go_through_the_translation_catalogue(cast, tmp_path, monkeypatch):
+    from huying.analytics.management.commands import bulletin as command
+
+    english = {"没有编码为 %(code)s 的单位": "no unit has the code %(code)s"}
+    monkeypatch.setattr(command, "_", lambda text: english.get(text, text))
+    with pytest.raises(CommandError, match="^--area: no unit has the code NOPE$"):
+        bulletin("--month", "2026-09", "--out", str(tmp_path), "--area", "NOPE")
+
+
 def test_an_unknown_basis_is_refused_by_the_parser(cast, tmp_path):
     with pytest.raises(CommandError, match="argument --basis: invalid choice"):
         bulletin("--month", "2026-09", "--out", str(tmp_path), "--basis", "weekly")

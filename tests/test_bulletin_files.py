@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 from pypdf import PdfReader
 
+from huying.analytics.bulletin.build import bulletin_collect
 from huying.analytics.bulletin.store import bulletin_make
 from huying.analytics.models import PeriodBasis
 from huying.analytics.rates import Period
@@ -53,12 +54,20 @@ def test_the_workbook_has_the_summary_both_rankings_the_lists_and_the_categories
 def test_the_street_ranking_sheet_has_a_row_per_street_with_its_rates_as_numbers(two_months):
     sheet = workbook(two_months)["街道排名"]
     header, *lines = rows_from(sheet, 4)
-    assert header[:4] == ("名次", "单位", "受理件数", "评价/回访件数")
+    assert header[:4] == ("名次", "单位", "计入考核件数", "评价/回访件数")
     assert header[4:8] == ("响应率（%）", "解决率（%）", "满意率（%）", "综合得分")
     assert header[8:] == ("得分较上月", "上月名次", "名次变化", "红黑榜")
     assert lines[0] == (1, "东湖街道", 2, 2, 100, 50, 50, 55, -45, 1, 0, "黑榜")
     assert lines[1][:4] == (2, "西山街道", 1, 0) and lines[1][4:8] == (None, None, None, None)
     assert sheet["E5"].number_format == "0.0" and sheet["I5"].number_format == "+0.0;-0.0;0.0"
+
+
+def test_by_the_resolved_basis_the_ranking_counts_the_months_resolved_cases_not_its_intake(two_months):
+    made = bulletin_make(area=two_months.district, period=SEPTEMBER, basis=PeriodBasis.RESOLVED)[1]
+    header, *lines = rows_from(load_workbook(BytesIO(made["xlsx"]))["街道排名"], 4)
+    assert header[2] == "计入考核件数"
+    # 东湖街道 received two cases in September; one stays resolved (the other was reopened by its call-back).
+    assert {line[1]: line[2] for line in lines} == {"东湖街道": 1, "西山街道": 0}
 
 
 def test_each_ranking_and_the_categories_carry_a_native_bar_chart_of_their_column(two_months):
@@ -85,6 +94,18 @@ def test_the_pdf_names_the_streets_and_departments_with_their_rates(two_months):
         assert name in text
     assert "55.0" in text and "-45.0" in text and "66.7" in text  # 东湖街道's score and change; the district's rates
     assert "红榜" in text and "黑榜" in text and "红榜：满意率 ≥ 85%；黑榜：满意率 < 75%" in text
+    assert "二、街道排名" in text and "三、部门排名" in text
+
+
+def test_the_pdf_headings_are_translated_whole_with_their_numbers(two_months, monkeypatch):
+    """An English catalogue gives "2. Street ranking": no "二、" is glued on in the code."""
+    from huying.analytics.bulletin import pdf
+
+    english = {"二、街道排名": "2. Street ranking", "三、部门排名": "3. Department ranking"}
+    monkeypatch.setattr(pdf, "_", lambda text: english.get(text, text))
+    text = pdf_text(pdf.bulletin_pdf(bulletin_collect(area=two_months.district, period=SEPTEMBER,
+                                                      basis=PeriodBasis.CREATED)))
+    assert "2. Street ranking" in text and "3. Department ranking" in text and "、Street" not in text
 
 
 def test_the_first_page_is_not_blank(two_months):

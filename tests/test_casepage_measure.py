@@ -151,6 +151,53 @@ def test_a_case_still_being_handled_offers_no_call_back(cast, new_case, client):
     assert act(client, cast.operator, case, "callback", reached="no").status_code == 403
 
 
+# ---- what the resident said: in full only for who sees the reporter ------------------------------------------
+
+PHONE, DOOR = "13912345678", "3栋2单元501室"
+NOTE = f"居民说可打{PHONE}找他，住{DOOR}，楼道灯仍不亮"
+COMMENT = f"我家在3-2-501，有事打{PHONE}"
+
+
+def said(cast, new_case, anonymous: bool) -> Case:
+    """A resolved case whose call-back note and rating comment quote the resident's phone and flat."""
+    case = handle_to_result(cast, new_case(anonymous=anonymous, reporter_phone=PHONE))
+    rating_create(case=case, responsiveness=5, completion=5, satisfaction=4, solved=True, comment=COMMENT)
+    callback_record(case=case, by=cast.operator, reached=True, solved=True, satisfaction="satisfied", note=NOTE)
+    return case
+
+
+def test_for_an_anonymous_reporter_the_handler_and_the_street_see_the_notes_masked(cast, new_case, client):
+    case = said(cast, new_case, anonymous=True)
+    for who in (cast.community_staff, cast.street_dispatcher):  # the handling community, the street above it
+        html = page(client, who, case)
+        shown = text(panel(html))
+        assert PHONE not in html, who.username
+        assert "139****5678" in shown and "住*栋*单元*室，楼道灯仍不亮" in shown
+        assert "我家在*，有事打139****5678" in shown
+        assert "501" not in shown and "3栋" not in shown
+
+
+def test_the_hotline_and_the_command_centre_see_the_notes_in_full(cast, new_case, client):
+    case = said(cast, new_case, anonymous=True)
+    for who in (cast.operator, cast.command):
+        shown = text(panel(page(client, who, case)))
+        assert NOTE in shown and COMMENT in shown, who.username
+
+
+def test_a_named_reporters_handler_sees_the_notes_in_full_and_the_street_masked(cast, new_case, client):
+    case = said(cast, new_case, anonymous=False)
+    assert NOTE in text(panel(page(client, cast.community_staff, case)))
+    street = text(panel(page(client, cast.street_dispatcher, case)))
+    assert NOTE not in street and PHONE not in street and DOOR not in street and "楼道灯仍不亮" in street
+
+
+def test_the_reporters_own_name_in_a_note_is_masked_too(cast, new_case, client):
+    case = handle_to_result(cast, new_case(reporter_name="王建国"))
+    callback_record(case=case, by=cast.operator, reached=False, note="王建国未接听，改日再打")
+    shown = text(panel(page(client, cast.street_dispatcher, case)))
+    assert "王建国" not in shown and "王*未接听" in shown
+
+
 # ---- exclusions ------------------------------------------------------------------------------------------
 
 

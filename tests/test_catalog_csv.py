@@ -139,7 +139,9 @@ def test_admin_export_downloads_the_tree_as_csv(superuser_client):
 
 def test_admin_category_list_shows_a_page_of_the_tree_in_a_fixed_number_of_queries(
         superuser_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    # The admin's sidebar asks once per one-row settings model (feedback policy, rate definitions, bulletin
+    # schedule) whether its row exists; the list itself is a fixed few queries however many rows there are.
+    with django_assert_max_num_queries(10):
         response = superuser_client.get(reverse("admin:catalog_category_changelist"))
     assert response.status_code == 200 and "垃圾清运" in response.text
 

@@ -66,7 +66,9 @@ def test_the_dispatch_catalogue_list_shows_the_rules_in_a_fixed_number_of_querie
     DispatchRule.objects.bulk_create(
         DispatchRule(category=cast.noise, tier=cast.tier_c, department=cast.water, area=area, priority=n)
         for n, area in enumerate([cast.east, cast.west] * 10))
-    with django_assert_max_num_queries(8):
+    # The admin's sidebar asks once per one-row settings model (feedback policy, rate definitions, bulletin
+    # schedule) whether its row exists; the list itself is a fixed few queries however many rows there are.
+    with django_assert_max_num_queries(10):
         response = superuser_client.get(reverse("admin:catalog_dispatchrule_changelist"))
     assert response.status_code == 200 and "垃圾清运" in response.text and "西山街道" in response.text
 

@@ -1,7 +1,8 @@
 """Call-backs (回访): an operator records whether the resident was reached and, if so, whether the problem was solved
 and how satisfied they are. A reached call-back is an evaluation like the resident's rating (the latest one counts;
 at the same moment the call-back wins); an unreached one decides nothing; "not solved" reopens the case by the
-policy, within the reopen limit the resident's own requests share."""
+policy, within the reopen limit the resident's own requests share and the resident's reopen window (a late one
+still counts, but does not bring an archived case back)."""
 
 import datetime as dt
 
@@ -93,6 +94,30 @@ def test_a_not_solved_call_back_reopens_the_case_by_the_default_policy(cast, new
     assert (reopen.actor, reopen.note, reopen.data) == (cast.operator, "回访反映问题未解决", {"after": "callback"})
     m = measure(case)
     assert (m.solved, m.verdict, m.resolved) == (False, Verdict.UNSATISFIED, False)
+
+
+@pytest.mark.parametrize(("after", "reopened"), [(dt.timedelta(days=7), True),
+                                                 (dt.timedelta(days=7, minutes=1), False),
+                                                 (dt.timedelta(days=120), False)])
+def test_a_not_solved_call_back_reopens_only_within_the_reopen_window_and_counts_either_way(cast, new_case, clock,
+                                                                                         after, reopened):
+    case = handled(cast, new_case())
+    svc.case_close(case=case, by=cast.operator)
+    clock.shift(after)
+    call(case, cast.operator, solved=False, satisfaction="unsatisfied", note="居民称垃圾仍未清运")
+    case = reload(case)
+    assert (case.status, case.reopen_count) == (("reopened", 1) if reopened else ("closed", 0))
+    assert (measure(case).solved, measure(case).verdict) == (False, Verdict.UNSATISFIED)
+
+
+def test_a_not_solved_rating_in_a_long_rating_window_reopens_only_within_the_reopen_window(cast, new_case, clock):
+    FeedbackPolicy.objects.update_or_create(pk=1, defaults={"rating_window_days": 30, "reopen_window_days": 7})
+    case = handled(cast, new_case())
+    clock.shift(dt.timedelta(days=10))
+    rated(case, satisfaction=1, solved=False)
+    case = reload(case)
+    assert (case.status, case.reopen_count) == ("resolved", 0)
+    assert (measure(case).solved, measure(case).verdict) == (False, Verdict.UNSATISFIED)
 
 
 @pytest.mark.parametrize(("rule", "by_rating", "by_callback"), [

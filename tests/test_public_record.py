@@ -75,7 +75,17 @@ def test_a_case_with_personal_data_in_its_texts_is_shown_without_any_of_it(clien
         assert case.number in html
         assert [s for s in SECRETS if s in html] == []
         assert "东湖街道" in html and "幸福里社区" in html  # the street and community are the finest place shown
-        assert "垃圾三天没人清运" in html and "每日清运" in html  # what was asked and done still reads
+        assert "每日清运" in html  # what was done still reads
+
+
+def test_the_residents_own_title_is_never_shown_but_its_category_and_request_type_are(client, cast, new_case):
+    case = handled(cast, new_case(title="和平里九区门口的老槐树快倒了", category=cast.trees, request_type=cast.help),
+                   by=cast.parks_handler)
+    for html in (page_text(client, CASES), page_text(client, SEARCH, number=case.number)):
+        card = lxml.html.fromstring(html).xpath(f'//article[@data-number="{case.number}"]')[0]
+        assert "老槐树" not in html and "和平里九区" not in html
+        assert card.xpath(".//h2")[0].text_content() == "树木修剪 · 求助"
+        assert card.xpath('.//dd[@class="request-type"]')[0].text_content() == "求助"
 
 
 def test_a_case_shows_its_category_dates_status_and_verdict(client, cast, new_case, clock):
@@ -105,6 +115,10 @@ def test_a_case_not_yet_evaluated_says_so(client, cast, new_case):
     ("工作人员李建国已现场处理", "工作人员李**已现场处理"),
     ("孙立新主任协调解决", "孙**主任协调解决"),
     ("党支部书记带队清理", "党支部书记带队清理"),
+    ("和平里九区1号楼2门301", "和平里九区*号楼*门*"),  # the entrance and the bare room number too
+    ("3号楼二单元六〇一", "*号楼*单元*"),  # 〇 is a numeral
+    ("5号楼301的住户，3号楼100米处", "*号楼*的住户，*号楼100米处"),  # a distance is no room
+    ("座机84561234，邻居王建国家装修", "座机****1234，邻居王**家装修"),
 ])
 def test_the_public_masker_hides_places_and_staff_it_does_not_know_of(text, shown):
     assert mask_for_public(text, Known({})) == shown
@@ -119,6 +133,7 @@ def test_the_words_known_of_a_case_are_replaced_longest_first():
 
 
 def test_anonymous_excluded_proactive_unresolved_and_old_cases_are_not_on_the_record(client, cast, new_case, clock):
+    """Only an approved exclusion (核减) hides a case: a request still awaiting approval hides nothing."""
     clock.move_to(dt.datetime(2026, 8, 20, 10, 0, tzinfo=SHANGHAI))
     old = handled(cast, new_case(title="四十天前办结"))
     clock.move_to(dt.datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI))
@@ -129,11 +144,16 @@ def test_anonymous_excluded_proactive_unresolved_and_old_cases_are_not_on_the_re
     svc.case_decide_exclusion(case=excluded, by=cast.command, approve=True)
     pending = handled(cast, new_case(title="核减待审批"))
     svc.case_request_exclusion(case=pending, by=cast.street_dispatcher, reason="other", note="非本辖区")
+    refused = handled(cast, new_case(title="核减未通过"))
+    svc.case_request_exclusion(case=refused, by=cast.street_dispatcher, reason="other", note="非本辖区")
+    svc.case_decide_exclusion(case=refused, by=cast.command, approve=False, note="属本辖区")
     found_by_staff = handled(cast, new_case(title="巡查发现", proactive=True))
     open_case = new_case(title="还在办理")
     html = page_text(client, CASES)
-    assert shown.number in html
-    for hidden in (old, anonymous, excluded, pending, found_by_staff, open_case):
+    for listed in (shown, pending, refused):
+        assert listed.number in html
+        assert f'data-number="{listed.number}"' in page_text(client, SEARCH, number=listed.number)
+    for hidden in (old, anonymous, excluded, found_by_staff, open_case):
         assert hidden.number not in html
         assert hidden.title not in html
         found = page_text(client, SEARCH, number=hidden.number)
@@ -153,6 +173,33 @@ def test_the_record_lists_the_newest_results_first_a_page_at_a_time(client, cast
     assert "第2页，共2页" in second.text_content()
 
 
+def test_the_list_stops_at_its_cap_says_so_and_gives_the_last_page_for_one_past_it(client, cast, new_case, clock,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(public, "PAGE_SIZE", 2)
+    monkeypatch.setattr(public, "LIST_CAP", 3)
+    numbers = []
+    for hour in (8, 9, 10, 11, 12):
+        clock.move_to(dt.datetime(2026, 9, 29, hour, 0, tzinfo=SHANGHAI))
+        numbers.append(handled(cast, new_case(title=f"第{hour}时的诉求")).number)
+    first = lxml.html.fromstring(page_text(client, CASES))
+    assert first.xpath('//p[contains(@class, "found")]')[0].text_content() == "共3+件"
+    assert "第1页，共2页" in first.text_content()
+    with CaptureQueriesContext(connection) as queries:
+        last = lxml.html.fromstring(page_text(client, CASES, page=5))
+    assert [a.get("data-number") for a in last.xpath("//article[@data-number]")] == [numbers[2]]  # the third newest
+    assert "已显示最后一页" in last.xpath('//p[@role="status"]')[0].text_content()
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0].upper()  # counted up to one past the cap, no further
+    assert f'data-number="{numbers[0]}"' in page_text(client, SEARCH, number=numbers[0])  # still found by number
+
+
+def test_a_list_within_its_cap_shows_the_exact_count_and_no_notice(client, cast, new_case):
+    handled(cast, new_case())
+    page = lxml.html.fromstring(page_text(client, CASES, page=1))
+    assert page.xpath('//p[contains(@class, "found")]')[0].text_content() == "共1件"
+    assert page.xpath('//p[@role="status"]') == []
+
+
 def test_the_list_page_reads_the_same_number_of_queries_for_one_case_or_many(client, cast, new_case):
     handled(cast, new_case(title="第一件"))
     with CaptureQueriesContext(connection) as one:
@@ -166,16 +213,32 @@ def test_the_list_page_reads_the_same_number_of_queries_for_one_case_or_many(cli
 
 
 def test_the_search_by_number_finds_a_case_written_in_lower_case_and_with_spaces(client, cast, new_case):
-    case = handled(cast, new_case(title="路灯不亮"))
+    case = handled(cast, new_case(title="路灯不亮"), result="已更换灯泡")
     html = page_text(client, SEARCH, number=f"  {case.number.lower()} ")
-    assert f'data-number="{case.number}"' in html and "路灯不亮" in html
+    assert f'data-number="{case.number}"' in html and "已更换灯泡" in html
 
 
-@pytest.mark.parametrize("number", ["", "   ", "X" * 33])
+@pytest.mark.parametrize("number", ["", "   ", "X" * 33, "A\x00B", "HY2026\x07", "\x1b[31m"])
 def test_a_search_without_a_usable_number_says_which_field_is_wrong(client, cast, number):
     response = client.get(SEARCH, {"number": number})
     assert response.status_code == 400
     assert "工单编号：" in lxml.html.fromstring(response.content).xpath('//*[@role="alert"]')[0].text_content()
+
+
+def test_a_number_with_a_nul_is_refused_before_the_database_and_never_echoed(client, cast):
+    response = client.get(SEARCH + "?number=A%00B")  # a NUL would make PostgreSQL raise: a 500
+    assert response.status_code == 400
+    assert "工单编号：不能包含控制字符" in response.content.decode()
+    assert "\x00" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("query", "status"), [("?page=%00", 200), ("?page=2%00&lang=%00", 200),
+                                               ("rankings/?month=2026-08%00", 400), ("?x=%00", 200)])
+def test_a_nul_anywhere_in_the_address_is_never_a_server_error_nor_echoed(client, cast, new_case, query, status):
+    handled(cast, new_case())
+    response = client.get(CASES + query)
+    assert response.status_code == status
+    assert "\x00" not in response.content.decode()
 
 
 # --- The rankings -----------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def test_the_page_carries_its_first_figures_so_it_draws_at_once(client, cast, ne
     client.force_login(cast.command)
     page = client.get("/work/screen/").content.decode()
     assert 'data-kpi="today">2<' in page and 'data-kpi="month">2<' in page and 'data-kpi="open">2<' in page
-    assert 'data-rate="satisfaction">—<' in page  # no ratings: a dash, not 0% and not an error
+    assert 'data-rate="satisfied">—<' in page  # no ratings: a dash, not 0% and not an error
     assert 'id="screen-board"' in page and 'id="screen-config"' in page
 
 
@@ -39,7 +39,7 @@ def test_the_figures_refresh_as_json_with_the_rates_and_lists(client, cast, new_
     client.force_login(cast.leader)
     body = client.get("/work/screen/stats.json").json()
     assert body["totals"]["today"] == 1
-    assert set(body["rates"]) == {"response", "resolution", "satisfaction"}
+    assert set(body["rates"]) == {"period", "response", "solved", "satisfied", "composite"}
     assert [row["number"] for row in body["emergencies"]] == [emergency.number]
     assert body["emergencies"][0]["place"] == "幸福里网格1"
 

@@ -1,13 +1,13 @@
-"""The screen's figures on a small September with answers worked out by hand (clock: Wed 2026-09-30 10:00)."""
+"""The screen's live counts and lists on a small September with answers worked out by hand (clock: Wed 2026-09-30
+10:00); its rates are the ledger's (test_work_screen_rates)."""
 
 import datetime as dt
 
 import pytest
 
 from huying.cases.services import case_accept, case_invalidate, case_merge, case_resolve
-from huying.feedback.models import Rating
 from huying.workbench.screen.board import board
-from huying.workbench.screen.stats import Periods, Rate, area_cases, case_rates, satisfaction_rate
+from huying.workbench.screen.stats import Periods, area_cases, counts_by, live_counts
 from tests.cast import FROZEN_NOW
 from tests.test_work_map_scope import elsewhere  # noqa: F401  (fixture: a second district with a grid)
 
@@ -70,31 +70,6 @@ def by_label(series: dict) -> dict:
             for label, today, month in zip(series["labels"], series["today"], series["month"], strict=True)}
 
 
-def test_the_three_rates_have_the_hand_computed_values(cast, september):
-    rates = board(cast.centre.scope_path(), FROZEN_NOW)["rates"]
-    # Response: on_time (yes), late (no), unanswered (deadline passed, no); today's is not due yet → 1/3.
-    assert (rates["response"]["numerator"], rates["response"]["denominator"]) == (1, 3)
-    assert rates["response"]["text"] == "33.3%"
-    # Resolution: on_time resolved; late is due and open; the others are not due → 1/2.
-    assert rates["resolution"]["text"] == "50.0%" and rates["resolution"]["denominator"] == 2
-    assert rates["satisfaction"]["text"] == "—"  # no ratings yet
-
-
-def test_satisfaction_counts_one_rating_per_round_the_residents_own_first(cast, september):
-    on_time, late = september["on_time"], september["late"]
-    rated = {"responsiveness": 5, "completion": 5, "solved": True}
-    Rating.objects.create(case=on_time, round=0, source="resident", satisfaction=5, created_at=at(2, 9), **rated)
-    # The call-back on the same round is not counted again: the resident's own rating stands.
-    Rating.objects.create(case=on_time, round=0, source="callback", satisfaction=2, created_at=at(3, 9), **rated)
-    Rating.objects.create(case=late, round=0, source="callback", satisfaction=3, created_at=at(20, 9), **rated)
-    Rating.objects.create(case=september["august"], round=0, source="resident", satisfaction=1,
-                          created_at=at(31, 20, month=8), **rated)  # last month's rating: not this month
-    Rating.objects.create(case=september["elsewhere"], round=0, source="resident", satisfaction=5,
-                          created_at=at(30, 9, 45), **rated)  # another district's: not ours
-    got = satisfaction_rate(cast.centre.scope_path(), Periods.at(FROZEN_NOW))
-    assert (got.numerator, got.denominator, got.text) == (1, 2, "50.0%")
-
-
 def test_another_districts_cases_never_count(cast, september, elsewhere):  # noqa: F811
     district = elsewhere.path.split("/")[:3]
     theirs = board("/".join(district) + "/", FROZEN_NOW)
@@ -112,15 +87,11 @@ def test_a_street_sees_only_its_own_cases(cast, september):
 def test_no_cases_gives_no_rates_rather_than_a_division_error(cast):
     figures = board(cast.centre.scope_path(), FROZEN_NOW)
     assert figures["totals"] == {"today": 0, "month": 0, "open": 0, "overdue": 0}
-    assert {name: r["text"] for name, r in figures["rates"].items()} == {
-        "response": "—", "resolution": "—", "satisfaction": "—"}
-    assert all(r["value"] is None for r in figures["rates"].values())
+    rates = {name: figures["rates"][name] for name in ("response", "solved", "satisfied", "composite")}
+    assert {name: r["text"] for name, r in rates.items()} == dict.fromkeys(rates, "—")
+    assert all(r["value"] is None for r in rates.values())
     assert figures["breakdowns"]["channel"] == {"labels": [], "today": [], "month": []}
     assert figures["overdue"] == [] and figures["emergencies"] == []
-
-
-def test_a_rate_is_a_share_shown_with_one_decimal():
-    assert Rate(2, 3).text == "66.7%" and Rate(0, 5).text == "0.0%" and Rate(0, 0).text == "—"
 
 
 def test_overdue_and_emergency_lists_name_the_cases(cast, september):
@@ -133,8 +104,8 @@ def test_overdue_and_emergency_lists_name_the_cases(cast, september):
     assert [row["number"] for row in figures["emergencies"]] == [september["today"].number]
 
 
-def test_rates_come_from_aggregate_queries_not_a_loop_over_cases(cast, september, django_assert_num_queries):
-    cases = area_cases(cast.centre.scope_path())
-    with django_assert_num_queries(1):
-        response, resolution = case_rates(cases, Periods.at(FROZEN_NOW))
-    assert (response.numerator, response.denominator, resolution.numerator, resolution.denominator) == (1, 3, 1, 2)
+def test_counts_come_from_aggregate_queries_not_a_loop_over_cases(cast, september, django_assert_num_queries):
+    cases, periods = area_cases(cast.centre.scope_path()), Periods.at(FROZEN_NOW)
+    with django_assert_num_queries(2):
+        channels, live = counts_by(cases, "channel", periods), live_counts(cases, FROZEN_NOW)
+    assert (sum(month for _key, _today, month in channels), live["open"]) == (6, 4)

@@ -14,9 +14,21 @@
 - The period: the month (the configured local time, Asia/Shanghai) the case was received, or the month it was
   resolved, by configuration; both are kept. A reopened case is not resolved: it leaves the resolved basis
   until its next resolution, whose month it then counts in (with its last verdict until a new evaluation).
-- The unit: the unit holding the case, else the deepest unit of its place, and every unit above it, by the
-  unit's path when the measure was computed (kept on the measure, so that taking a measure out of the rollups
-  is the exact inverse of putting it in, even after the organisation tree changed).
+- Imported history (历史导入: channel "import", or made by the spreadsheet importer, upstream source "import:…")
+  does not count: its deadlines ran from the moment of import, not from the call. It is counted apart, with the
+  exclusion code "imported", whatever else happened to it.
+- The unit (考核对象): the unit holding the case and every unit above it. A case no unit holds (the hotline
+  answered it at once) counts for the district of its place, the command centre's level — never for the grid,
+  community or street, which never saw it; a case with no place and no unit counts nowhere.
+- The response's unit (响应责任单位, `Case.response_unit`): the response counters (due, on time) go to the unit the
+  response deadline was given to, and every unit above it; all the other counters stay with the handler. A
+  manual escalation (上报) keeps the deadline, so a response missed before it stays with the unit that missed it
+  (and a unit that escalates before its deadline is judged by when the case is signed for above). A return
+  (退单) hands the awaited response to the unit the case goes back to. Known limit: a re-dispatch (改派) and an
+  automatic escalation give the new unit a new deadline, so a response missed before them is not kept anywhere.
+  A case without a response unit (recorded before the column existed) counts its response with its handler.
+- Both units are kept on the measure as paths, as they were when it was computed, so that taking a measure out
+  of the rollups is the exact inverse of putting it in, even after the organisation tree changed.
 """
 
 import datetime as dt
@@ -26,7 +38,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from huying.analytics.models import COUNTERS, PeriodBasis, Response, Verdict
-from huying.cases.models import ExclusionReason
+from huying.cases.models import Channel, ExclusionReason
 from huying.cases.workflow import Status
 
 
@@ -63,37 +75,49 @@ class CaseState:
     status: str
     exclusion: str
     proactive: bool
+    imported: bool  # history brought in by an import (历史导入)
     created_at: dt.datetime
     response_due_at: dt.datetime | None
     responded_at: dt.datetime | None
     resolved_at: dt.datetime | None
     completion_due_at: dt.datetime | None
-    handler_id: int | None  # current unit, else the deepest place unit
+    handler_id: int | None  # current unit, else the district of its place
     handler_path: str  # the handler's materialised path ("/1/4/17/"), "" when it has none
+    response_path: str  # the response unit's path; the handler's when it has none
     category_id: int | None
     channel: str
     street_id: int | None
 
 
+IMPORT_SOURCE_PREFIX = "import:"  # the upstream source of every case made by huying.intake.importer
+
 CASE_COLUMNS = ("pk", "status", "exclusion", "proactive", "created_at", "response_due_at", "responded_at",
-                "resolved_at", "completion_due_at", "current_unit_id", "grid_id", "community_id", "street_id",
-                "district_id", "category_id", "channel")
+                "resolved_at", "completion_due_at", "current_unit_id", "district_id", "response_unit_id",
+                "street_id", "category_id", "channel", "upstream_source")
 
 
 def handler_of(row: dict) -> int | None:
-    """The accountable unit of a `values(*CASE_COLUMNS)` row: the unit holding it, else its deepest place unit."""
-    return (row["current_unit_id"] or row["grid_id"] or row["community_id"] or row["street_id"]
-            or row["district_id"])
+    """The accountable unit of a `values(*CASE_COLUMNS)` row: the unit holding it, else its place's district."""
+    return row["current_unit_id"] or row["district_id"]
+
+
+def units_to_read(row: dict) -> tuple[int, ...]:
+    """The units whose paths `case_state` needs for this row."""
+    return tuple(u for u in (handler_of(row), row["response_unit_id"]) if u is not None)
 
 
 def case_state(row: dict, paths: dict[int, str]) -> CaseState:
     """A CaseState from a `values(*CASE_COLUMNS)` row; `paths` maps unit ids to their materialised paths."""
     handler = handler_of(row)
+    handler_path = paths.get(handler, "") if handler is not None else ""
+    responder = row["response_unit_id"]
     return CaseState(
         pk=row["pk"], status=row["status"], exclusion=row["exclusion"], proactive=row["proactive"],
+        imported=row["channel"] == Channel.IMPORT or row["upstream_source"].startswith(IMPORT_SOURCE_PREFIX),
         created_at=row["created_at"], response_due_at=row["response_due_at"], responded_at=row["responded_at"],
         resolved_at=row["resolved_at"], completion_due_at=row["completion_due_at"], handler_id=handler,
-        handler_path=paths.get(handler, "") if handler is not None else "",
+        handler_path=handler_path,
+        response_path=(paths.get(responder, "") if responder is not None else "") or handler_path,
         category_id=row["category_id"], channel=row["channel"], street_id=row["street_id"],
     )
 
@@ -104,6 +128,7 @@ class Measure:
 
     handler_id: int | None
     handler_path: str
+    response_path: str  # where the response counters go (the response unit's path)
     created_month: int
     resolved_month: int | None
     exclusion: str
@@ -141,6 +166,8 @@ def _minutes(start: dt.datetime, end: dt.datetime | None) -> int | None:
 
 
 def exclusion_of(case: CaseState) -> str:
+    if case.imported:  # history never counts, whatever else happened to it
+        return ExclusionReason.IMPORTED
     if case.status == Status.INVALID:
         return ExclusionReason.INVALID
     if case.status == Status.MERGED:
@@ -177,6 +204,7 @@ def measure_of(case: CaseState, evaluations: Iterable[Evaluation], now: dt.datet
     return Measure(
         handler_id=case.handler_id,
         handler_path=case.handler_path,
+        response_path=case.response_path,
         created_month=month_of(case.created_at),
         resolved_month=month_of(case.resolved_at) if case.resolved_at else None,
         exclusion=exclusion_of(case),
@@ -219,13 +247,18 @@ def counters_of(measure: Measure) -> dict[str, int]:
 
 
 RollupKey = tuple[str, int, int]  # (basis, month, unit id)
+RESPONSE_COUNTERS = frozenset({"response_due", "response_on_time"})  # the response unit's; the rest the handler's
+
+
+def path_units(path: str) -> tuple[int, ...]:
+    """"/1/4/17/" → (1, 4, 17): the unit and every unit above it."""
+    return tuple(int(p) for p in path.strip("/").split("/") if p)
 
 
 def units_of(measure: Measure) -> tuple[int, ...]:
     """The handler and every unit above it, from the path kept on the measure."""
     assert measure.handler_id is not None
-    units = tuple(int(p) for p in measure.handler_path.strip("/").split("/") if p)
-    return units or (measure.handler_id,)  # a unit without a path (never saved through Unit.save)
+    return path_units(measure.handler_path) or (measure.handler_id,)  # a unit without a path (no Unit.save)
 
 
 def contributions(measure: Measure | None) -> dict[RollupKey, dict[str, int]]:
@@ -234,13 +267,20 @@ def contributions(measure: Measure | None) -> dict[RollupKey, dict[str, int]]:
     if measure is None or measure.handler_id is None:
         return {}
     counters = {name: n for name, n in counters_of(measure).items() if n}
+    handled = {name: n for name, n in counters.items() if name not in RESPONSE_COUNTERS}
+    responded = {name: n for name, n in counters.items() if name in RESPONSE_COUNTERS}
+    handlers = units_of(measure)
+    responders = path_units(measure.response_path) or handlers
     months = {PeriodBasis.CREATED: measure.created_month, PeriodBasis.RESOLVED: measure.resolved_month}
     out: dict[RollupKey, dict[str, int]] = {}
     for basis, month in months.items():
         if not month:
             continue
-        for unit_id in units_of(measure):
-            out[(str(basis), month, unit_id)] = counters
+        for unit_id in handlers:
+            out[(str(basis), month, unit_id)] = dict(handled)
+        if responded:
+            for unit_id in responders:
+                out.setdefault((str(basis), month, unit_id), {}).update(responded)
     return out
 
 

@@ -7,6 +7,7 @@ marks the measures of every case it (or a unit below it) is accountable for: the
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -58,4 +59,5 @@ def _unit_saved(sender, instance: Unit, created: bool, raw: bool = False, **kwar
         return
     new_path = f"{instance.parent.path if instance.parent else '/'}{instance.pk}/"
     if new_path != instance.path:
-        CaseMeasure.objects.filter(handler_path__startswith=instance.path).update(refresh_at=timezone.now())
+        moved = Q(handler_path__startswith=instance.path) | Q(response_path__startswith=instance.path)
+        CaseMeasure.objects.filter(moved).update(refresh_at=timezone.now())

@@ -111,6 +111,9 @@ class CaseMeasure(models.Model):
     # The handler's path when the measure was computed: the rollup rows it was added to are exactly these units,
     # so it is taken out of the same rows even if the organisation tree changed since.
     handler_path = models.CharField(max_length=255, blank=True)
+    # The path of the unit answerable for the response deadline (响应责任单位), kept like the handler's: the response
+    # counters went to these units, all the others to the handler's.
+    response_path = models.CharField(max_length=255, blank=True)
     created_month = models.PositiveIntegerField(default=0)  # yyyymm in local time
     resolved_month = models.PositiveIntegerField(null=True, blank=True)
     exclusion = models.CharField(max_length=24, blank=True)  # why it does not count, or empty
@@ -136,8 +139,15 @@ class CaseMeasure(models.Model):
         indexes = [
             models.Index(fields=["refresh_at"], name="measure_refresh_due",
                          condition=models.Q(refresh_at__isnull=False)),
-            models.Index(fields=["created_month", "handler"], name="measure_created_handler"),
-            models.Index(fields=["resolved_month", "handler"], name="measure_resolved_handler"),
+            # The drill-down (and the bulletin's category counts): a month and a prefix of the kept path, the very
+            # rule the rollups follow. varchar_pattern_ops lets PostgreSQL's LIKE 'prefix%' use the index whatever
+            # the database's collation; SQLite ignores the operator class.
+            models.Index(fields=["created_month", "handler_path"], name="measure_created_path",
+                         opclasses=["int4_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["resolved_month", "handler_path"], name="measure_resolved_path",
+                         opclasses=["int4_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["created_month", "response_path"], name="measure_created_response",
+                         opclasses=["int4_ops", "varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

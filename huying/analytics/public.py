@@ -1,17 +1,24 @@
 """The public record (公示): which cases are shown, what of them, and the published rankings.
 
 Shown: a case resolved or closed (已办结/已归档) within the last `PUBLIC_RECORD_DAYS` days (settings.HUYING,
-default 30), newest result first, that counts in the rates: not taken out of them (核减, approved or awaiting
-approval; invalid and merged cases are never resolved), not found by staff (无呼也应, counted apart), and not
-from a reporter who asked for anonymity (匿名). Of such a case: its number, category, street and community,
-the dates it was received and resolved, its status, its title and result masked for the public, and the
-verdict the rates count. Never its reporter, phone, description, notes, the staff who handled it, or any place
-finer than the community (小区、楼栋、单元、门牌、网格).
+default 30), newest result first, that counts in the rates: not taken out of them by an approved exclusion
+(核减; a request still awaiting approval hides nothing, or a unit could hide a case by asking; invalid and merged
+cases are never resolved), not found by staff (无呼也应, counted apart), and not from a reporter who asked for
+anonymity (匿名). Of such a case: its number, category and request type, street and community, the dates it
+was received and resolved, its status, its result masked for the public, and the verdict the rates count.
+Never its title or description (the resident's own words, which name people and places no masker knows of),
+its reporter, phone, notes, the staff who handled it, or any place finer than the community
+(小区、楼栋、单元、门牌、网格).
+
+The list shows the newest `PUBLIC_LIST_CAP` cases only (settings.HUYING, default 1000): at a city's volume
+(millions a month) counting every row and reading deep pages would take seconds, so it counts up to one past
+the cap and says "1000+". An older case is still found by its number.
 """
 
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,11 +35,22 @@ from huying.cases.models import Case, CaseEvent
 from huying.cases.workflow import Status
 from huying.geo.mentions import COMPOUND_WORDS
 from huying.geo.models import Building
-from huying.lib.pii import BEFORE_NAME, HONORIFICS, NOT_IN_NAME, NOT_NAMES, SURNAMES, public_text
+from huying.lib.pii import (
+    BEFORE_NAME,
+    DASHED_DOOR,
+    DOOR_NUMBER,
+    HONORIFICS,
+    NOT_IN_NAME,
+    NOT_NAMES,
+    SURNAMES,
+    TITLES,
+    public_text,
+)
 from huying.org.models import Unit, UnitKind
 
 DEFAULT_DAYS = 30
 PAGE_SIZE = 20
+LIST_CAP = 1000  # the newest cases the list pages through (50 pages of 20), unless settings say otherwise
 PUBLIC_STATUSES = (Status.RESOLVED, Status.CLOSED)
 DEPARTMENT_KINDS = (UnitKind.DEPARTMENT, UnitKind.UTILITY)  # 区直部门 and utilities (供水、供电…) rank together
 
@@ -41,21 +59,20 @@ def record_days() -> int:
     return int(getattr(settings, "HUYING", {}).get("PUBLIC_RECORD_DAYS", DEFAULT_DAYS))
 
 
+def list_cap() -> int:
+    return int(getattr(settings, "HUYING", {}).get("PUBLIC_LIST_CAP", LIST_CAP))
+
+
 def public_cases(now: dt.datetime) -> QuerySet[Case]:
     """Every case the public record shows at `now` (the rule of the module docstring), newest result first."""
     since = now - dt.timedelta(days=record_days())
     return (Case.objects.filter(status__in=PUBLIC_STATUSES, resolved_at__gte=since, anonymous=False, proactive=False,
-                                exclusion="", exclusion_requested="")
+                                exclusion="")
             .order_by("-resolved_at", "-pk"))
 
 
 # --- Masking: what the general masker (huying.lib.pii.public_text) cannot know ---------------------------------
 
-# Numbers that place a door: 3栋, 2单元, 501室, 12号楼, 幸福路8号, 十二层, B座; not 9月30号 or 地铁2号线.
-_NUM = r"[0-9０-９一二三四五六七八九十百零两]+"
-DOOR_NUMBER = re.compile(rf"(?<![0-9０-９月年日])(?:[A-Za-z]?{_NUM}[A-Za-z]?|[A-Za-z](?=栋|幢|座|单元))"
-                         r"(?=号楼|号院|号门|号房|栋|幢|座|单元|室|层|楼(?![盘道梯])|号(?![线码]))")
-DASHED_DOOR = re.compile(r"(?<![\d-])\d{1,3}-(?:\d{1,2}-)?\d{3,5}(?![\d-])")  # 3-2-501, 3-501
 # A compound's name (幸福里小区, 阳光花园) read back from its word, up to a word that cannot be part of it.
 # A square (广场) or a new town (新城) is a public place or a district, no one's address.
 _COMPOUND_WORDS = "|".join(w for w in COMPOUND_WORDS if w not in ("广场", "新城"))
@@ -66,7 +83,6 @@ NOT_IN_COMPOUND = re.compile(r"^.*(?:的|在|是|了|到|从|往|把|给|们|我
 # Staff named by their role or title (网格员赵卫国, 钱多多书记): the names the general masker leaves alone.
 ROLES = ("网格员|网格长|社区干事|社区工作人员|工作人员|社工|书记|主任|民警|城管队员|队员|专管员|物业经理|管家|经办人|"
          "承办人|负责人")
-TITLES = "书记|主任|科长|局长|处长|队长|经理|站长|所长|组长|部长|主管|网格员|干事|警官"
 _GIVEN = rf"(?!{HONORIFICS}|{TITLES})[^\W\d_A-Za-z{NOT_IN_NAME}]"
 _NAME = rf"(?P<surname>{SURNAMES})(?P<given>{_GIVEN}{{1,2}})"
 _ENDS = (rf"[\s\d,.;:!?，。；：！？、（）()]|$|{HONORIFICS}|{TITLES}|电话|手机|联系|住|的|是|在|已|于|将|到|去|来|"
@@ -138,19 +154,20 @@ def person_names(first: str, last: str) -> set[str]:
 class PublicCase:
     number: str
     category: str
+    request_type: str
     street: str
     community: str
     received_at: dt.datetime
     resolved_at: dt.datetime | None
     status: str
-    title: str
     result: str
     verdict: str  # 满意 / 基本满意 / 不满意, or "" before any evaluation
     solved: bool | None
 
 
 def _rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("category", "street", "community", "grid", "building", "current_unit", "measure")
+    return cases.select_related("category", "request_type", "street", "community", "grid", "building", "current_unit",
+                                "measure")
 
 
 def known_of(cases: list[Case]) -> dict[int, Known]:
@@ -198,28 +215,81 @@ def public_case(case: Case, known: Known) -> PublicCase:
     verdict, solved = (measure.verdict, measure.solved) if measure is not None and counted else (Verdict.NONE, None)
     return PublicCase(
         number=case.number, category=case.category.local_name if case.category else "",
+        request_type=case.request_type.local_name,
         street=case.street.local_name if case.street else "",
         community=case.community.local_name if case.community else "",
         received_at=case.created_at, resolved_at=case.resolved_at, status=str(Status(case.status).label),
-        title=mask_for_public(case.title, known), result=mask_for_public(case.result, known),
+        result=mask_for_public(case.result, known),
         verdict=str(Verdict(verdict).label) if verdict else "", solved=solved if verdict else None,
     )
 
 
-def public_page(number: int | str | None, *, now: dt.datetime) -> tuple[Page, list[PublicCase]]:
-    """One page of the public record (a page number out of range gives the last page)."""
-    page = Paginator(_rows(public_cases(now)), PAGE_SIZE).get_page(number)
+class CappedPaginator(Paginator):
+    """Pages through the first `cap` rows of the list, counting no more than one past the cap."""
+
+    def __init__(self, rows: QuerySet[Case], per_page: int, *, cap: int) -> None:
+        super().__init__(rows, per_page)
+        self.rows, self.cap = rows, cap
+
+    @functools.cached_property
+    def found(self) -> int:
+        # COUNT over a LIMIT subquery: it stops after cap + 1 rows, however many the 30 days hold.
+        return self.rows[: self.cap + 1].count()
+
+    @functools.cached_property
+    def count(self) -> int:
+        return min(self.found, self.cap)
+
+    @property
+    def more(self) -> bool:
+        """Whether rows past the cap exist (shown as "1000+")."""
+        return self.found > self.cap
+
+
+@dataclass(frozen=True)
+class PublicList:
+    page: Page
+    cases: list[PublicCase]
+    total: str  # "37", or "1000+" past the cap
+    beyond: bool  # the page asked for lies past the last one: the last page is shown instead
+
+
+def _page_asked(number: int | str | None) -> int:
+    try:
+        return int(number or 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def public_page(number: int | str | None, *, now: dt.datetime) -> PublicList:
+    """One page of the public record's newest `list_cap()` cases (a page past the last gives the last page)."""
+    paginator = CappedPaginator(_rows(public_cases(now)), PAGE_SIZE, cap=list_cap())
+    page = paginator.get_page(number)
     cases = list(page.object_list)
     known = known_of(cases)
-    return page, [public_case(c, known[c.pk]) for c in cases]
+    total = f"{paginator.count}+" if paginator.more else str(paginator.count)
+    return PublicList(page, [public_case(c, known[c.pk]) for c in cases], total,
+                      beyond=_page_asked(number) > paginator.num_pages)
 
 
 NUMBER_MAX = 32
 
 
+def number_parse(text: str) -> str:
+    """A case number as typed (any case, spaces around); ValueError naming the field when it cannot be one."""
+    number = text.strip().upper()
+    if not number:
+        raise ValueError(_("工单编号：请填写要查询的工单编号"))
+    if any(unicodedata.category(ch).startswith("C") for ch in number):  # NUL cannot even reach PostgreSQL
+        raise ValueError(_("工单编号：不能包含控制字符"))
+    if len(number) > NUMBER_MAX:
+        raise ValueError(_("工单编号：不能超过%(n)d个字符") % {"n": NUMBER_MAX})
+    return number
+
+
 def public_lookup(number: str, *, now: dt.datetime) -> PublicCase | None:
-    """The case with this number if the public record shows it; None alike for unknown and unpublished ones."""
-    case = _rows(public_cases(now)).filter(number=number.strip().upper()).first()
+    """The case with this (parsed) number if the public record shows it; None alike for unknown and unpublished."""
+    case = _rows(public_cases(now)).filter(number=number).first()
     return public_case(case, known_of([case])[case.pk]) if case else None
 
 

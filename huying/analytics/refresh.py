@@ -24,9 +24,9 @@ from huying.analytics.facts import (
     add_into,
     case_state,
     contributions,
-    handler_of,
     measure_of,
     refresh_moment,
+    units_to_read,
 )
 from huying.analytics.models import COUNTERS, CaseMeasure, MeasureSettings, UnitRollup, Verdict
 from huying.cases.models import Case
@@ -69,11 +69,12 @@ def measures_compute(case_ids: list[int], *, now: dt.datetime, bands: ScoreBands
                      paths: dict[int, str] | None = None) -> dict[int, tuple[Measure, dt.datetime | None]]:
     """Each case's measure and its next refresh moment, computed from the database as it is now.
 
-    `paths` (unit id → path) may be given by a caller that reads every unit anyway; else the handlers' are read.
+    `paths` (unit id → path) may be given by a caller that reads every unit anyway; else the handlers' and the
+    response units' are read.
     """
     rows = list(Case.objects.filter(pk__in=case_ids).values(*CASE_COLUMNS))
     if paths is None:
-        paths = unit_paths(h for h in map(handler_of, rows) if h is not None)
+        paths = unit_paths(u for row in rows for u in units_to_read(row))
     evaluations = evaluations_of(case_ids, bands)
     out = {}
     for row in rows:

@@ -128,7 +128,12 @@ def measures_behind(unit: Unit, period: Period, basis: str, metric: str) -> Quer
     """The measures one number of `unit` sums: month in the period by `basis`, and the handler's path kept on the
     measure under the unit's — the very rule its contributions to the rollups follow."""
     month = "created_month" if basis == PeriodBasis.CREATED else "resolved_month"
+    # The response counters go to the unit answerable for the response (响应责任单位), the rest to the handler.
+    path = "response_path" if metric in RESPONSE_METRICS else "handler_path"
     return CaseMeasure.objects.filter(
-        METRICS[metric].where, computed_at__isnull=False, handler_id__isnull=False, handler_path__startswith=unit.path,
-        **{f"{month}__in": period.months()},
+        METRICS[metric].where, computed_at__isnull=False, handler_id__isnull=False,
+        **{f"{path}__startswith": unit.path, f"{month}__in": period.months()},
     )
+
+
+RESPONSE_METRICS = frozenset({"response_due", "response_on_time", "response_missed"})

@@ -49,6 +49,9 @@ class ExclusionReason(models.TextChoices):
     DUPLICATE = "duplicate", _("重复诉求")
     OUT_OF_JURISDICTION = "out_of_jurisdiction", _("非本辖区或超出职责")
     OTHER = "other", _("其他")
+    # Not a reason to ask for: the ledger gives it to every case imported from history (历史导入), whose deadlines
+    # ran from the moment of import, not from the call (huying.analytics.facts).
+    IMPORTED = "imported", _("历史导入")
 
 
 class Case(models.Model):
@@ -99,6 +102,11 @@ class Case(models.Model):
     tier = models.ForeignKey(Tier, verbose_name=_("响应分级"), null=True, blank=True, on_delete=models.PROTECT)
     current_unit = models.ForeignKey(Unit, verbose_name=_("当前承办单位"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="current_cases")
+    # The unit answerable for `response_due_at` (响应责任单位): set with every new response deadline, to the unit
+    # the deadline was given to. A manual escalation (上报) keeps both, so a missed response stays with the unit
+    # that missed it; a return (退单) hands the awaited response to the unit the case goes back to.
+    response_unit = models.ForeignKey(Unit, verbose_name=_("响应责任单位"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("响应时限"), null=True, blank=True)

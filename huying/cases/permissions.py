@@ -64,6 +64,8 @@ def _may_decide_exclusion(user: User, case: Case) -> bool:
         return False
     if user.unit_id is not None and user.unit_id == case.current_unit_id:
         return False
+    if _oversees_below_district(user, case):
+        return False
     asked = (case.events.filter(action="request_exclusion").select_related("actor")
              .order_by("-created_at", "-pk").first())
     if asked is None:
@@ -72,6 +74,18 @@ def _may_decide_exclusion(user: User, case: Case) -> bool:
         return False
     by_operator = asked.actor is not None and asked.actor.role == Role.OPERATOR
     return by_operator or user.unit_id is None or asked.actor_unit_id != user.unit_id
+
+
+def _oversees_below_district(user: User, case: Case) -> bool:
+    """A street's or community's own supervisor over a case of its own subtree: that street is the one measured.
+
+    The district's command centre and leaders oversee everything below them and do decide; a street does not
+    take its own communities' cases out of the ranking it stands in.
+    """
+    unit, handler = user.unit, case.current_unit
+    if unit is None or handler is None or unit.kind not in (UnitKind.GRID, UnitKind.COMMUNITY, UnitKind.STREET):
+        return False
+    return handler.path.startswith(unit.path)
 
 
 def is_summoned(user: User, case: Case) -> bool:

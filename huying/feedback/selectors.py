@@ -10,11 +10,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import Case, CaseEvent, EventAttachment
-from huying.cases.services.closing import feedback_reopens
+from huying.cases.services.closing import feedback_reopens, reopen_window_open
 from huying.cases.workflow import Status
 from huying.catalog.models import Category
 from huying.feedback.models import FeedbackPolicy, Rating, RatingSource
-from huying.lib.pii import public_text
+from huying.lib.pii import doors_mask, public_text
 from huying.notify.phones import last_four, mask_phone
 from huying.org.models import Unit
 
@@ -115,7 +115,8 @@ def _joined(case: Case, *, now: dt.datetime) -> PublicCase | None:
     public = case_public(target, now=now) if target.merged_into_id is None else None  # one level: no chains
     if public is None:
         return None
-    result = public_text(target.result) if target.result and target.resolved_at else ""
+    # Another resident's case: their flat and door numbers stay theirs too.
+    result = doors_mask(public_text(target.result)) if target.result and target.resolved_at else ""
     return replace(public, phone="", result_photo_ids=[], shown_result=result)
 
 
@@ -175,6 +176,6 @@ def reopen_blocker(case: Case, policy: FeedbackPolicy, *, now: dt.datetime) -> s
         return "not_resolved"
     if feedback_reopens(case) >= policy.reopen_limit:
         return "reopen_limit_reached"
-    if now > case.resolved_at + dt.timedelta(days=policy.reopen_window_days):
+    if not reopen_window_open(case, policy.reopen_window_days, now=now):
         return "reopen_window_passed"
     return None

@@ -51,7 +51,8 @@ def rating_create(*, case: Case, responsiveness: int, completion: int, satisfact
     case_record_rating(case=case, round=rating.round, source=rating.source, solved=solved, scores={
         "responsiveness": responsiveness, "completion": completion, "satisfaction": satisfaction})
     if not solved and policy.reopen_on_not_solved in (ReopenRule.RATING, ReopenRule.EITHER):
-        case_reopen_after_feedback(case=case, by=None, source="resident", limit=policy.reopen_limit)
+        case_reopen_after_feedback(case=case, by=None, source="resident", limit=policy.reopen_limit,
+                                   window_days=policy.reopen_window_days)
     return rating
 
 
@@ -79,7 +80,8 @@ def callback_record(*, case: Case, by: User, reached: bool, solved: bool | None 
                                        satisfaction=satisfaction, note=note, operator=by, created_at=timezone.now())
     policy = FeedbackPolicy.current()
     if reached and not solved and policy.reopen_on_not_solved in (ReopenRule.CALLBACK, ReopenRule.EITHER):
-        case_reopen_after_feedback(case=case, by=by, source="callback", limit=policy.reopen_limit)
+        case_reopen_after_feedback(case=case, by=by, source="callback", limit=policy.reopen_limit,
+                                   window_days=policy.reopen_window_days)
     return callback
 
 

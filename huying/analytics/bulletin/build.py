@@ -186,7 +186,8 @@ def rank_columns() -> list[Column]:
     return [
         Column(_("名次"), INT, lambda line: line.row.rank),
         Column(_("单位"), TEXT, lambda line: line.name),
-        Column(_("受理件数"), INT, lambda line: line.row.counts.cases),
+        # The cases the rates count: by the resolved basis these are the month's resolved cases, not its intake.
+        Column(_("计入考核件数"), INT, lambda line: line.row.counts.cases),
         Column(_("评价/回访件数"), INT, lambda line: line.row.counts.evaluated),
         Column(_("响应率（%）"), RATE, lambda line: line.row.rates.response),
         Column(_("解决率（%）"), RATE, lambda line: line.row.rates.solved),

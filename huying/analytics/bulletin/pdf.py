@@ -74,8 +74,10 @@ def _story(data: BulletinData) -> list[Flowable]:
         Table([[_totals_table(data), _rates_chart(data)]], colWidths=[WIDTH * 0.45, WIDTH * 0.55],
               style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
     ]
-    for number, title, lines in ((_("二"), _("街道排名"), data.streets), (_("三"), _("部门排名"), data.departments)):
-        heading = Paragraph(_text(f"{number}、{title}"), HEADING)
+    # The numbering is part of each heading's msgid: "二、" has no place in an English heading.
+    for heading_text, title, lines in ((_("二、街道排名"), _("街道排名"), data.streets),
+                                       (_("三、部门排名"), _("部门排名"), data.departments)):
+        heading = Paragraph(_text(heading_text), HEADING)
         if not lines:
             story += [heading, Paragraph(_text(_("本范围内没有需要排名的单位")), BODY)]
             continue

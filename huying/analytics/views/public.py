@@ -14,14 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from huying.analytics.public import (
-    NUMBER_MAX,
     last_full_month,
+    list_cap,
     month_after,
     month_parse,
+    number_parse,
     public_lookup,
     public_page,
     public_rankings,
@@ -59,28 +59,29 @@ def public_view(view: View) -> View:
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     language = page_language(request)
     lang_query = "" if language == settings.LANGUAGE_CODE else f"lang={language}"
-    kept = [(k, v) for k, v in request.GET.items() if k != "lang"]  # the language switch keeps the rest
-    context = {**context, "lang": language, "lang_query": lang_query, "kept": kept, "days": record_days()}
+    # The language switch keeps the rest of the address, less what no form should carry (a NUL, a control).
+    kept = [(k, v) for k, v in request.GET.items() if k != "lang" and f"{k}{v}".isprintable()]
+    context = {**context, "lang": language, "lang_query": lang_query, "kept": kept, "days": record_days(),
+               "cap": list_cap()}
     return render(request, f"analytics/public/{template}", context, status=status)
 
 
 @public_view
 def cases(request: HttpRequest) -> HttpResponse:
-    page, shown = public_page(request.GET.get("page"), now=timezone.now())
-    return _render(request, "cases.html", {"page": page, "cases": shown})
+    listed = public_page(request.GET.get("page"), now=timezone.now())
+    return _render(request, "cases.html", {"listed": listed, "page": listed.page, "cases": listed.cases})
 
 
 @public_view
 def search(request: HttpRequest) -> HttpResponse:
-    number = request.GET.get("number", "").strip()
-    context: dict = {"number": number, "found": None, "error": ""}
+    typed = request.GET.get("number", "")
+    shown = "".join(ch for ch in typed.strip() if ch.isprintable())  # the form never echoes a control character
+    context: dict = {"number": shown, "found": None, "error": ""}
     if "number" in request.GET:
-        if not number:
-            context["error"] = _("工单编号：请填写要查询的工单编号")
-        elif len(number) > NUMBER_MAX:
-            context["error"] = _("工单编号：不能超过%(n)d个字符") % {"n": NUMBER_MAX}
-        else:
-            context["found"] = public_lookup(number, now=timezone.now())
+        try:
+            context["found"] = public_lookup(number_parse(typed), now=timezone.now())
+        except ValueError as exc:
+            context["error"] = str(exc)
     return _render(request, "search.html", context, status=400 if context["error"] else 200)
 
 

@@ -39,6 +39,9 @@ from huying.org.models import Role, Unit, UnitKind, User
 audit = logging.getLogger("huying.audit")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_ITEMS = 8  # lines drawn per chart; the rest are summed as 其他 (the table lists them all)
+# Dates the page accepts: older than any case here, or further ahead than a year, is a typing slip — and at the ends
+# of the calendar (0001-01-01, 9999-12-31) the date arithmetic below would overflow.
+FIRST_DAY, DAYS_AHEAD = dt.date(2000, 1, 1), 366
 
 
 class NamedChoice(forms.ModelChoiceField):
@@ -87,6 +90,12 @@ class TrendFilterForm(forms.Form):
         assert isinstance(street, forms.ModelChoiceField)
         street.queryset = streets.order_by("code") if scope is not None else Unit.objects.none()
 
+    def clean_date_from(self) -> dt.date | None:
+        return _within_bounds(self.cleaned_data.get("date_from"))
+
+    def clean_date_to(self) -> dt.date | None:
+        return _within_bounds(self.cleaned_data.get("date_to"))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
@@ -112,8 +121,17 @@ class TrendFilterForm(forms.Form):
 
     def problems(self) -> list[str]:
         """Every error as "field: message", for the top of the page and the 400 answer."""
-        return [f"{self.fields[name].label}：{message}" if name in self.fields else str(message)
+        return [_("%(label)s：%(message)s") % {"label": self.fields[name].label, "message": message}
+                if name in self.fields else str(message)
                 for name, messages in self.errors.items() for message in messages]
+
+
+def _within_bounds(day: dt.date | None) -> dt.date | None:
+    last = timezone.localdate() + dt.timedelta(days=DAYS_AHEAD)
+    if day is not None and not FIRST_DAY <= day <= last:
+        raise forms.ValidationError(_("日期须在 %(first)s 至 %(last)s 之间") % {
+            "first": FIRST_DAY.isoformat(), "last": last.isoformat()}, code="out_of_range")
+    return day
 
 
 ALL_ROLES = tuple(Role.values)

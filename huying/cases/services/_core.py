@@ -16,6 +16,10 @@ from huying.org.models import Unit, User
 
 # Actions that ask for an answer or watch the work, rather than answer it.
 OVERSIGHT_ACTIONS = frozenset({"supervise", "lift_supervision", "instruct", "convene", "video"})
+# Moves that hand the awaited response to the unit the case goes to without a new deadline: a unit returning a
+# wrongly dispatched case (退单) answered the dispatch by sending it back. Any other move keeps the response with
+# the unit the deadline was given to (上报: a missed response stays with the unit that missed it).
+RESPONSE_FOLLOWS_CASE = frozenset({"return"})
 
 FIELD_LABELS = {
     "reason": gettext_lazy("原因"), "result": gettext_lazy("办理结果"), "note": gettext_lazy("说明"),
@@ -65,6 +69,7 @@ def case_apply(
     now = timezone.now()
     if _answers_oversight(case, action, by) and "awaiting_reply_since" not in changes:
         changes["awaiting_reply_since"] = None
+    _response_unit_keep(case, action, changes)
     # Conditional update = optimistic lock: a concurrent writer bumped the version and we match 0 rows.
     updated = Case.objects.filter(pk=case.pk, version=expected).update(
         status=to_status, version=F("version") + 1, updated_at=now, **changes
@@ -83,6 +88,17 @@ def case_apply(
         EventAttachment.objects.create(event=event, file=upload, name=getattr(upload, "name", ""))
     timers_sync(case)
     return event
+
+
+def _response_unit_keep(case: Case, action: str, changes: dict[str, Any]) -> None:
+    """Put the response unit (响应责任单位) in `changes` when this change gives the response to a unit: a new
+    response deadline belongs to the unit the case goes to in the same change, else to the one holding it."""
+    if "response_unit" in changes:
+        return
+    if "response_due_at" in changes:
+        changes["response_unit"] = changes["current_unit"] if "current_unit" in changes else case.current_unit
+    elif action in RESPONSE_FOLLOWS_CASE and "current_unit" in changes and case.response_due_at is not None:
+        changes["response_unit"] = changes["current_unit"]
 
 
 def _answers_oversight(case: Case, action: str, by: User | None) -> bool:

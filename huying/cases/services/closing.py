@@ -59,9 +59,14 @@ def case_reopen_by_resident(*, case: Case, reason: str, window_days: int, limit:
     reason = require_text(reason, "reason")
     if feedback_reopens(case) >= limit:
         raise NotAllowed(_("该工单已重办过，不能再次申请重办"), code="reopen_limit_reached")
-    if case.resolved_at is None or timezone.now() > case.resolved_at + dt.timedelta(days=window_days):
+    if not reopen_window_open(case, window_days, now=timezone.now()):
         raise NotAllowed(_("已超过可申请重办的期限"), code="reopen_window_passed")
     return _reopen(case=case, by=None, reason=reason, data={"by_resident": True})
+
+
+def reopen_window_open(case: Case, window_days: int, *, now: dt.datetime) -> bool:
+    """Resolved no more than `window_days` ago: the resident's voice may still send the case back (重办)."""
+    return case.resolved_at is not None and now <= case.resolved_at + dt.timedelta(days=window_days)
 
 
 def feedback_reopens(case: Case) -> int:
@@ -70,13 +75,17 @@ def feedback_reopens(case: Case) -> int:
     return case.events.filter(action="reopen").filter(Q(data__by_resident=True) | Q(data__has_key="after")).count()
 
 
-def case_reopen_after_feedback(*, case: Case, by: User | None, source: str, limit: int) -> bool:
-    """A rating or call-back said "not solved": send the case back (重办) unless `limit` such reopens were made.
+def case_reopen_after_feedback(*, case: Case, by: User | None, source: str, limit: int, window_days: int) -> bool:
+    """A rating or call-back said "not solved": send the case back (重办) unless `limit` such reopens were made or
+    the case was resolved more than `window_days` ago (the resident's own reopen window).
 
-    Runs inside the caller's transaction, after the evaluation was recorded. Reopens asked by the resident and
-    those made by an evaluation share the limit, so a case is not sent round for ever. False when not reopened.
+    Runs inside the caller's transaction, after the evaluation was recorded; a late evaluation still counts, it
+    only does not bring an archived case back months later. Reopens asked by the resident and those made by an
+    evaluation share the limit, so a case is not sent round for ever. False when not reopened.
     """
     if case.status not in ("resolved", "closed"):
+        return False
+    if not reopen_window_open(case, window_days, now=timezone.now()):
         return False
     if feedback_reopens(case) >= limit:
         return False

@@ -15,7 +15,7 @@ from huying.org.models import User
 
 
 def _reason(value: str) -> str:
-    if value not in ExclusionReason.values:
+    if value not in ExclusionReason.values or value == ExclusionReason.IMPORTED:  # imported: by the ledger alone
         raise InvalidInput(_("请选择核减原因"), field="reason")
     return value
 

@@ -1,8 +1,11 @@
 """The case page's 考核 panel: how the case counts in the three rates, its evaluations, and its exclusion.
 
 What it shows of the rates comes from the case's ledger row (CaseMeasure), as the worker last computed it: the
-panel says so when the row is missing or waits for a refresh, rather than computing anything itself. The
-call-backs carry the operator's note: this page is for staff only.
+panel says so when the row is missing or waits for a refresh, rather than computing anything itself.
+
+A call-back's note and a rating's comment may quote the resident (a phone, the flat they live in): they are shown
+in full only to those who see the reporter (`huying.cases.permissions.sees_reporter`, the page's
+`story.reporter_full`), masked for everyone else who may open the case.
 """
 
 from dataclasses import dataclass, field
@@ -11,9 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.analytics.models import CaseMeasure, MeasureSettings, PeriodBasis, Verdict
+from huying.cases.api_schemas import mask_name
 from huying.cases.models import Case, ExclusionReason
 from huying.feedback.models import CallBack, Rating, RatingSource
+from huying.lib.pii import doors_mask, public_text
 from huying.workbench.casepage.timeline import Step
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A call-back or rating with its free text twice: as written, and masked for who may not see the reporter."""
+
+    item: CallBack | Rating
+    text: str
+    masked: str
 
 
 @dataclass
@@ -23,8 +37,8 @@ class MeasurePanel:
     stale: bool  # the case changed since: the worker will count it again shortly
     requested: Step | None  # the exclusion request awaiting a decision (申请核减)
     approved: Step | None  # the decision that took the case out of the rates (核减审批)
-    callbacks: list[CallBack] = field(default_factory=list)
-    ratings: list[Rating] = field(default_factory=list)
+    callbacks: list[Noted] = field(default_factory=list)
+    ratings: list[Noted] = field(default_factory=list)
 
 
 def measure_panel(case: Case, steps: list[Step]) -> MeasurePanel:
@@ -38,9 +52,23 @@ def measure_panel(case: Case, steps: list[Step]) -> MeasurePanel:
         stale=measure is not None and measure.refresh_at is not None and measure.refresh_at <= now,
         requested=_latest(steps, "request_exclusion") if case.exclusion_requested else None,
         approved=_latest(steps, "decide_exclusion") if case.exclusion else None,
-        callbacks=list(case.callbacks.select_related("operator").order_by("created_at", "id")),
-        ratings=list(case.ratings.order_by("created_at", "id")),
+        callbacks=[Noted(c, c.note, resident_text_masked(c.note, case))
+                   for c in case.callbacks.select_related("operator").order_by("created_at", "id")],
+        ratings=[Noted(r, r.comment, resident_text_masked(r.comment, case))
+                 for r in case.ratings.order_by("created_at", "id")],
     )
+
+
+def resident_text_masked(text: str, case: Case) -> str:
+    """`text` with the reporter's name, phones, ID numbers, plates, e-mail addresses, introduced names and door
+    numbers (3栋, 501室, 3-2-501) masked: what a resident said, without who they are or where they live."""
+    if not text:
+        return text
+    name = case.reporter_name.strip()
+    if len(name) >= 2:  # one character would star that character everywhere
+        text = text.replace(name, mask_name(name))
+    text = public_text(text)
+    return doors_mask(text)
 
 
 def _latest(steps: list[Step], action: str) -> Step | None:

@@ -15,6 +15,9 @@ from huying.feedback.models import Satisfaction
 from huying.feedback.services import NOTE_MAX
 from huying.workbench.casepage.forms import ActionForm, TextBox
 
+# Imported history leaves the rates by the ledger's own rule, never by a request.
+REQUESTABLE_REASONS = [(value, label) for value, label in ExclusionReason.choices if value != ExclusionReason.IMPORTED]
+
 
 def _yes(value: str) -> bool:
     return value == "yes"
@@ -49,7 +52,7 @@ class ExclusionRequestForm(ActionForm):
     """申请核减: why the case should not count, from the list, and the facts behind it."""
 
     reason = forms.ChoiceField(label=gettext_lazy("核减原因"),
-                               choices=[("", gettext_lazy("请选择")), *ExclusionReason.choices])
+                               choices=[("", gettext_lazy("请选择")), *REQUESTABLE_REASONS])
     note = TextBox(label=gettext_lazy("核减理由（事实与依据）"))
 
 

@@ -1,11 +1,13 @@
 """The screen's JSON (大屏数据): the figures of `stats` with their labels, in the user's language."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from huying.analytics.models import PeriodBasis
 from huying.cases.models import Case, Channel
 from huying.cases.overdue import running_deadline
 from huying.cases.workflow import Status
@@ -13,15 +15,14 @@ from huying.catalog.models import Category
 from huying.org.models import Unit
 from huying.workbench.screen.stats import (
     DIMENSIONS,
+    LedgerRates,
     Periods,
-    Rate,
     area_cases,
-    case_rates,
     counts_by,
     emergencies_latest,
+    ledger_rates,
     live_counts,
     overdue_latest,
-    satisfaction_rate,
 )
 
 TOP_CATEGORIES = 10
@@ -29,20 +30,23 @@ TITLE_CHARS = 30
 
 
 def board(scope: str, now: dt.datetime) -> dict:
-    """Everything the screen shows for the area under `scope`, as of `now`."""
+    """Everything the screen shows for the area under `scope`, as of `now`.
+
+    `rates` holds the ledger's response, solved and satisfied rates and the composite score of this month (each
+    {"value": 0–100 or None, "text", and for the three rates "numerator" and "denominator"}), and under "period"
+    the label of the month and period rule they are read by (its "text" is refreshed like a rate's).
+    """
     periods = Periods.at(now)
     cases = area_cases(scope)
     counts = {dim: counts_by(cases, dim, periods) for dim in DIMENSIONS}
     counts["category"] = counts["category"][:TOP_CATEGORIES]
-    response, resolution = case_rates(cases, periods)
     channel = counts["channel"]
     return {
         "generated_at": timezone.localtime(now).isoformat(timespec="seconds"),
         "totals": {"today": sum(r[1] for r in channel), "month": sum(r[2] for r in channel),
                    **live_counts(cases, now)},
         "breakdowns": {dim: _series(rows, _labeller(dim, rows)) for dim, rows in counts.items()},
-        "rates": {"response": _rate(response), "resolution": _rate(resolution),
-                  "satisfaction": _rate(satisfaction_rate(scope, periods))},
+        "rates": _rates(ledger_rates(scope, now)),
         "overdue": [_overdue_row(c, now) for c in overdue_latest(cases, now)],
         "emergencies": [_emergency_row(c) for c in emergencies_latest(cases)],
     }
@@ -68,8 +72,31 @@ def _labeller(dimension: str, rows: list[tuple[object, int, int]]):
     return lambda key: names.get(key, missing) if key is not None else missing
 
 
-def _rate(rate: Rate) -> dict:
-    return {"value": rate.value, "text": rate.text, "numerator": rate.numerator, "denominator": rate.denominator}
+def _rates(ledger: LedgerRates) -> dict:
+    counts, rates = ledger.counts, ledger.rates
+    satisfied = counts.satisfied + ledger.basic_weight * counts.basic  # 基本满意 by its configured weight
+    period = _("%(period)s · %(basis)s") % {"period": ledger.period, "basis": PeriodBasis(ledger.basis).label}
+    return {
+        "period": {"value": str(ledger.period), "text": period},
+        "response": _rate(rates.response, counts.response_on_time, counts.response_due),
+        "solved": _rate(rates.solved, counts.solved, counts.evaluated),
+        "satisfied": _rate(rates.satisfied, _number(satisfied), counts.evaluated),
+        "composite": {"value": rates.composite, "text": _shown(rates.composite, "")},
+    }
+
+
+def _rate(value: float | None, numerator: int | float, denominator: int) -> dict:
+    return {"value": value, "text": _shown(value, "%"), "numerator": numerator, "denominator": denominator}
+
+
+def _shown(value: float | None, unit: str) -> str:
+    """One decimal; a dash when nothing was due (never 0 % and never a division by zero)."""
+    return "—" if value is None else f"{value:.1f}{unit}"
+
+
+def _number(value: Decimal) -> int | float:
+    """A count that a fractional 基本满意 weight may have made fractional: 7, or 6.5."""
+    return int(value) if value == value.to_integral_value() else float(round(value, 2))
 
 
 def _when(at: dt.datetime | None) -> str:

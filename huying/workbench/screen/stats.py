@@ -1,41 +1,34 @@
-"""The command-centre screen's figures (一网统管 大屏), and the one place the three rates are defined.
+"""The command-centre screen's figures (一网统管 大屏).
 
-Every figure is an aggregate query (COUNT … GROUP BY, or COUNT with a filter) over the cases of one area —
-never a Python loop over cases — so the screen answers in milliseconds with years of history.
+The live counts are aggregate queries (COUNT … GROUP BY, or COUNT with a filter) over the cases of one area —
+never a Python loop over cases — so the screen answers in milliseconds with years of history. The area is a
+unit's scope path (a command centre's district): a case belongs to it when it is placed there or handled by a
+unit inside it. "Today" and "this month" are Asia/Shanghai calendar periods, up to now, and a case counts in
+the period it was received (created_at).
 
-The area is a unit's scope path (a command centre's district): a case belongs to it when it is placed
-there or handled by a unit inside it. "Today" and "this month" are Asia/Shanghai calendar periods, up
-to now, and a case counts in the period it was received (created_at).
-
-The three rates (三率) so far this month — issue 7 will formalise them, with weights and exclusions:
-
-- 响应率 response rate: of this month's cases whose response deadline has been reached or that have
-  been accepted, the share accepted (responded_at) no later than the response deadline.
-- 解决率 resolution rate: of this month's cases that are due (completion deadline reached) or already
-  resolved or closed, the share resolved or closed.
-- 满意率 satisfaction rate: of the ratings given this month on the area's cases, the share with
-  satisfaction 4 or 5 (of 5). One rating per case and handling round: the person's own rating, or the
-  call-back (回访) when they gave none.
-
-Merged (并单) and invalid (无效) cases are left out of the first two: they were never handled on their own.
-A rate with nothing to count is None (shown as "—"), never a division by zero.
+The three rates (三率) and the composite score are not computed here: they are the ledger's (考核台账,
+`huying.analytics`), read from the scope unit's rollup for the current month by the configured definitions
+(考核口径: period rule, weights, 基本满意 weight, call-backs, exclusions), so the screen shows the very numbers
+of the rates pages and the bulletin. They move when the worker has refreshed the measures, and they count a case
+for the unit accountable for it (its handler and every unit above), where the live counts take every case placed
+in the area as well.
 """
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from huying.analytics.models import COUNTERS, MeasureSettings
+from huying.analytics.rates import Counts, Period, Rates, counts_by_unit, rates_of
 from huying.cases.models import Case
 from huying.cases.overdue import overdue_q, running_deadline_expr
-from huying.cases.workflow import ACTIVE, Status
-from huying.feedback.models import Rating, RatingSource
+from huying.cases.workflow import ACTIVE
+from huying.org.models import Unit
 
-UNHANDLED = (Status.MERGED, Status.INVALID)
-DONE = (Status.RESOLVED, Status.CLOSED)
-SATISFIED_FROM = 4  # of 5
 LIST_LENGTH = 8
 
 
@@ -50,21 +43,6 @@ class Periods:
         local = timezone.localtime(now)
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         return cls(now=now, today=midnight, month=midnight.replace(day=1))
-
-
-@dataclass(frozen=True)
-class Rate:
-    numerator: int
-    denominator: int
-
-    @property
-    def value(self) -> float | None:
-        return self.numerator / self.denominator if self.denominator else None
-
-    @property
-    def text(self) -> str:
-        value = self.value
-        return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def area_q(scope: str, prefix: str = "") -> Q:
@@ -116,30 +94,43 @@ def emergencies_latest(cases: QuerySet[Case]) -> list[Case]:
                 .order_by("-created_at")[:LIST_LENGTH])
 
 
-# ---- the three rates ------------------------------------------------------------------------------------------
-
-def case_rates(cases: QuerySet[Case], periods: Periods) -> tuple[Rate, Rate]:
-    """The response and resolution rates of this month's cases (one query); see the module docstring."""
-    now = periods.now
-    month = cases.filter(created_at__gte=periods.month, created_at__lte=now).exclude(status__in=UNHANDLED)
-    responded = Q(responded_at__isnull=False)
-    got = month.aggregate(
-        response_decided=Count("pk", filter=Q(response_due_at__isnull=False)
-                               & (responded | Q(response_due_at__lte=now))),
-        response_on_time=Count("pk", filter=Q(response_due_at__isnull=False, responded_at__lte=F("response_due_at"))),
-        resolution_decided=Count("pk", filter=Q(status__in=DONE) | Q(completion_due_at__lte=now)),
-        resolved=Count("pk", filter=Q(status__in=DONE)),
-    )
-    return (Rate(got["response_on_time"], got["response_decided"]),
-            Rate(got["resolved"], got["resolution_decided"]))
 
 
-def satisfaction_rate(scope: str, periods: Periods) -> Rate:
-    """Satisfied ratings (满意度 ≥ 4) among this month's ratings on the area's cases; see the module docstring."""
-    resident_rated = Rating.objects.filter(case=OuterRef("case"), round=OuterRef("round"),
-                                           source=RatingSource.RESIDENT)
-    ratings = (Rating.objects.filter(area_q(scope, "case__"), created_at__gte=periods.month,
-                                     created_at__lte=periods.now)
-               .filter(Q(source=RatingSource.RESIDENT) | ~Exists(resident_rated)))
-    got = ratings.aggregate(all=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__gte=SATISFIED_FROM)))
-    return Rate(got["satisfied"], got["all"])
+# ---- the three rates, from the ledger ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LedgerRates:
+    """The area's counters and rates for one month, read by the definitions in force (考核口径)."""
+
+    period: Period
+    basis: str  # a PeriodBasis
+    counts: Counts
+    rates: Rates
+    basic_weight: Decimal  # what one 基本满意 adds to the satisfied count
+
+
+def settings_in_force() -> MeasureSettings:
+    """The definitions the rates are read by: the administrator's row, else the defaults (a read never writes it)."""
+    return MeasureSettings.objects.filter(pk=1).first() or MeasureSettings()
+
+
+def scope_unit_ids(scope: str) -> list[int]:
+    """The units whose rollups make up the area: the unit at `scope`, or every top unit for everywhere ("")."""
+    units = Unit.objects.filter(path=scope) if scope else Unit.objects.filter(parent__isnull=True)
+    return list(units.values_list("pk", flat=True))
+
+
+def ledger_rates(scope: str, now: dt.datetime) -> LedgerRates:
+    """The three rates and the composite score of the area for the month of `now` (three queries: the settings,
+    the scope's unit, its rollup rows).
+
+    A unit's rollup already holds its whole subtree (a case counts for its handler and every unit above it), so
+    the area's figures are its own unit's row — summed over the top units only for a superuser's "everywhere".
+    """
+    settings = settings_in_force()
+    period = Period.month_of(timezone.localdate(now))
+    by_unit = counts_by_unit(scope_unit_ids(scope), period, settings.period_basis)
+    total = Counts(**{name: sum(getattr(c, name) for c in by_unit.values()) for name in COUNTERS})
+    # Decimal(): unsaved default settings hold the field's default as written (the int 1).
+    basic_weight = Decimal(settings.basic_weight)
+    return LedgerRates(period, settings.period_basis, total, rates_of(total, settings), basic_weight)

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from huying.analytics.rates import formula
 from huying.org.models import User
 from huying.workbench.access import SCREEN_ROLES, staff, staff_required
 from huying.workbench.maps.filters import DEFAULT_DAYS
 from huying.workbench.maps.views import map_config
 from huying.workbench.screen.board import board, scope_name
+from huying.workbench.screen.stats import settings_in_force
 
 REFRESH_SECONDS = 60
 
@@ -38,6 +40,7 @@ def screen_page(request: HttpRequest) -> HttpResponseBase:
     # The first figures come inside the page, so it draws at once; the script refetches them every minute.
     return render(request, "workbench/screen/screen.html", {
         "area": scope_name(scope), "board": board(scope, timezone.now()), "config": screen_config(),
+        "formula": formula(settings_in_force()),  # the rates' definitions, as the rates pages print them
     })
 
 

@@ -5,11 +5,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huying.analytics.bulletin.store import bulletin_area_default, bulletin_filename, bulletin_make
 from huying.analytics.models import MeasureSettings, PeriodBasis
 from huying.analytics.rates import MONTH, Period
 from huying.org.models import Unit
+
+
+def refused(option: str, message: str) -> CommandError:
+    """The error of one option, named as typed on the command line ("--out: …")."""
+    return CommandError(f"{option}: {message}")
 
 
 def month_parse(text: str) -> Period:
@@ -19,9 +25,9 @@ def month_parse(text: str) -> Period:
     except ValueError:
         period = None
     if period is None or period.kind != MONTH:
-        raise CommandError(f"--month: 须为月份，如 2026-10（收到 {text!r}）")
+        raise refused("--month", _("须为月份，如 2026-10（收到“%(value)s”）") % {"value": text[:20]})
     if period > Period.month_of(timezone.localdate()):
-        raise CommandError(f"--month: {period} 尚未到来，不能生成通报")
+        raise refused("--month", _("%(month)s 尚未到来，不能生成通报") % {"month": period})
     return period
 
 
@@ -39,22 +45,29 @@ class Command(BaseCommand):
         period = month_parse(month)
         unit = self._area(area)
         if out.exists() and not out.is_dir():
-            raise CommandError(f"--out: {out} 不是目录")
-        out.mkdir(parents=True, exist_ok=True)
+            raise refused("--out", _("%(path)s 不是目录") % {"path": out})
         basis = basis or MeasureSettings.current().period_basis
         _data, files = bulletin_make(area=unit, period=period, basis=basis)
-        for ext, content in files.items():
-            target = out / bulletin_filename(area=unit, period=period, basis=basis, ext=ext)
-            target.write_bytes(content)
+        written = []
+        try:  # /proc/x, /dev/null/x, a read-only disk, a full one: say so by the option, not with a traceback
+            out.mkdir(parents=True, exist_ok=True)
+            for ext, content in files.items():
+                target = out / bulletin_filename(area=unit, period=period, basis=basis, ext=ext)
+                target.write_bytes(content)
+                written.append(target)
+        except OSError as exc:
+            raise refused("--out", _("无法写入 %(path)s：%(reason)s") % {
+                "path": exc.filename or out, "reason": exc.strerror or exc}) from exc
+        for target in written:
             self.stdout.write(str(target))
 
     def _area(self, code: str | None) -> Unit:
         if code is None:
             unit = bulletin_area_default()
             if unit is None:
-                raise CommandError("--area: 还没有任何单位，请先建立组织架构")
+                raise refused("--area", _("还没有任何单位，请先建立组织架构"))
             return unit
         found = Unit.objects.filter(code=code).first()
         if found is None:
-            raise CommandError(f"--area: 没有编码为 {code} 的单位")
+            raise refused("--area", _("没有编码为 %(code)s 的单位") % {"code": code})
         return found
