@@ -29,11 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases.models import Case, Channel
+from huying.cases.permissions import sees_every_reporter
 from huying.cases.selectors import cases_visible_to
 from huying.catalog.models import Category, RequestType
 from huying.lib.pii import caller_key
 from huying.notify.phones import mask_phone
-from huying.org.models import Role, Unit, UnitKind, User
+from huying.org.models import Unit, UnitKind, User
 
 DAY, WEEK = "day", "week"
 DEFAULT_DAYS = 90
@@ -46,11 +47,6 @@ HOUR_EDGES = (1, 2, 4, 8, 12, 24, 48, 72, 120, 168)  # the histogram's upper bou
 PERCENTILES = (50, 90, 95)
 PER_RESIDENTS = 10_000
 BELOW_STREET = (UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID)
-# The roles that see every reporter (the hotline calls people back; the command centre answers for the
-# district): the same as the first rule of huying.cases.permissions.sees_reporter.
-CALLER_ROLES = (Role.OPERATOR, Role.COMMAND_CENTRE)
-
-
 @dataclass(frozen=True)
 class TrendFilters:
     start: dt.date
@@ -86,7 +82,7 @@ def viewer_scope(user: User) -> str | None:
 
 def sees_callers(user: User) -> bool:
     """Whether repeat callers link to their cases: only for the roles that see every reporter."""
-    return user.role in CALLER_ROLES
+    return sees_every_reporter(user)
 
 
 class CategoryTree:

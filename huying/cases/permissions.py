@@ -46,14 +46,21 @@ def _may_return(user: User, case: Case) -> bool:
     return handles(user, case) and not (unit is not None and unit.kind == UnitKind.COMMAND_CENTRE)
 
 
+def _last_request(case: Case, action: str):
+    """The latest event asking for what a supervisor now decides (an extension, an exclusion)."""
+    return case.events.filter(action=action).select_related("actor").order_by("-created_at", "-pk").first()
+
+
+def _asked_by_self_or_own_unit(user: User, asked) -> bool:
+    return asked.actor_id == user.pk or (user.unit_id is not None and asked.actor_unit_id == user.unit_id)
+
+
 def _may_decide_extension(user: User, case: Case) -> bool:
     # Nobody approves their own request, and the unit that asked does not approve it either.
     if not is_supervisor(user):
         return False
-    asked = case.events.filter(action="request_extension").order_by("-created_at", "-pk").first()
-    if asked is None:
-        return True
-    return asked.actor_id != user.pk and (user.unit_id is None or asked.actor_unit_id != user.unit_id)
+    asked = _last_request(case, "request_extension")
+    return asked is None or not _asked_by_self_or_own_unit(user, asked)
 
 
 def _may_decide_exclusion(user: User, case: Case) -> bool:
@@ -66,14 +73,13 @@ def _may_decide_exclusion(user: User, case: Case) -> bool:
         return False
     if _oversees_below_district(user, case):
         return False
-    asked = (case.events.filter(action="request_exclusion").select_related("actor")
-             .order_by("-created_at", "-pk").first())
+    asked = _last_request(case, "request_exclusion")
     if asked is None:
         return True
     if asked.actor_id == user.pk:
         return False
     by_operator = asked.actor is not None and asked.actor.role == Role.OPERATOR
-    return by_operator or user.unit_id is None or asked.actor_unit_id != user.unit_id
+    return by_operator or not _asked_by_self_or_own_unit(user, asked)
 
 
 def _oversees_below_district(user: User, case: Case) -> bool:
@@ -115,9 +121,14 @@ def sees_reporter(user: User, case: Case) -> bool:
     unit handling the case does unless the reporter asked to stay anonymous. Leaders, units above the handler,
     co-handlers, summoned departments and response groups work on the problem, not with the person.
     """
-    if user.role in (Role.OPERATOR, Role.COMMAND_CENTRE):
+    if sees_every_reporter(user):
         return True
     return is_handler(user, case) and not case.anonymous
+
+
+def sees_every_reporter(user: User) -> bool:
+    """The hotline (it calls people back) and the command centre (it answers for the district)."""
+    return user.role in (Role.OPERATOR, Role.COMMAND_CENTRE)
 
 
 def _resolver(user: User, case: Case) -> bool:
